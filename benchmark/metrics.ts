@@ -1,0 +1,278 @@
+// Per-item benchmark records (one results.jsonl line each) and their summary, as in PandasPlotBench.
+//
+// Rules (PandasPlotBench, JetBrains-Research/PandasPlotBench `plotting_benchmark/vis_judge.py`):
+// - an item without a plot, or whose code does not use the requested library, scores 0 (visual and
+//   task; we apply the same rule to the pixel score so the three stay comparable);
+// - "good" is the share of scores >= 75 (`np.sum(scores >= 75) / n`);
+// - incorrect code is the share of responses that produced no plot; errors are counted separately.
+// Where we differ on purpose: a judge error is excluded from the means and counted (the reference
+// fills it with 0), and means are rounded, not truncated with int().
+import { readFile } from 'node:fs/promises';
+import * as aq from 'arquero';
+import { z } from 'zod';
+
+const { op } = aq;
+
+export const GOOD_SCORE = 75;
+/** Decimal places of the reported numbers. */
+export const PRECISION = { mean: 1, std: 1, goodRatio: 2, pct: 1, seconds: 1 } as const;
+
+export type ScoreKind = 'visual' | 'task' | 'pixel';
+export const SCORE_KINDS: readonly ScoreKind[] = ['visual', 'task', 'pixel'];
+
+const tokenCountsSchema = z.object({ promptTokens: z.number().nonnegative(), completionTokens: z.number().nonnegative() });
+
+const score = z.number().min(0).max(100).nullable();
+
+export const itemRecordSchema = z.object({
+  id: z.number().int(),
+  /** 0-based repetition of the same item in one run. */
+  repeat: z.number().int().nonnegative(),
+  library: z.string(),
+  /** The extracted code that was run ('' when the answer had none). */
+  code: z.string(),
+  hasPlot: z.boolean(),
+  /** The exception the code raised (null when it ran cleanly; it may still have drawn a plot). */
+  error: z.string().nullable(),
+  wrongLibrary: z.boolean(),
+  timings: z.object({
+    generateMs: z.number().nonnegative(),
+    executeMs: z.number().nonnegative().nullable(),
+    judgeMs: z.number().nonnegative().nullable(),
+  }),
+  usage: z.object({ generate: tokenCountsSchema, judge: tokenCountsSchema.nullable() }),
+  /** null: not judged (no plot, judge skipped or disabled) or a judge error (see judgeErrors). */
+  scores: z.object({ visual: score, task: score, pixel: score }),
+  /** Final judge failures after retries, e.g. an answer with no parsable score. */
+  judgeErrors: z.array(z.object({ score: z.enum(['visual', 'task']), message: z.string() })),
+});
+
+export type ItemRecord = z.infer<typeof itemRecordSchema>;
+export type JudgeError = ItemRecord['judgeErrors'][number];
+
+export interface SummaryMeta {
+  model: string;
+  taskVariant: string;
+  descriptor: string;
+  /** Defaults to the records' library (they must agree). */
+  library?: string;
+}
+
+export interface ScoreStats {
+  /** Mean over items, 0–100; null when no item has this score. */
+  mean: number | null;
+  /** Share (0–1) of scores >= 75. */
+  goodRatio: number | null;
+  /** Population standard deviation over items. */
+  std: number | null;
+}
+
+export interface Summary {
+  items: number;
+  repeats: number;
+  library: string;
+  taskVariant: string;
+  descriptor: string;
+  model: string;
+  /** Share (0–100) of item×repeat runs that produced no plot. */
+  incorrectCodePct: number;
+  /** Share (0–100) of item×repeat runs whose code raised. */
+  errorPct: number;
+  wrongLibrary: number;
+  /** Mean generation time per item×repeat, seconds. */
+  timePerItemS: number;
+  visual: ScoreStats;
+  task: ScoreStats;
+  pixel: ScoreStats;
+  judgeErrors: number;
+}
+
+/** Half-up rounding to `digits` decimals that is exact on decimal ties (1.005 -> 1.01). */
+export function roundTo(value: number, digits: number): number {
+  if (!Number.isFinite(value)) {
+    return value;
+  }
+  const shifted = Math.round(Number(`${value}e${digits}`));
+  return Number(`${shifted}e-${digits}`);
+}
+
+/** The score that counts for the mean: 0 without a plot or with the wrong library, null if missing. */
+export function effectiveScore(record: ItemRecord, kind: ScoreKind): number | null {
+  if (!record.hasPlot || record.wrongLibrary) {
+    return 0;
+  }
+  return record.scores[kind];
+}
+
+/** Later lines win when the same (id, repeat) was written twice, e.g. by a resumed run. */
+function latestRecords(records: readonly ItemRecord[]): ItemRecord[] {
+  const byKey = new Map<string, ItemRecord>();
+  for (const r of records) {
+    const key = `${r.id}\u0000${r.repeat}`;
+    byKey.delete(key);
+    byKey.set(key, r);
+  }
+  return [...byKey.values()];
+}
+
+function finite(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/**
+ * Summary of one run (one model × library × task variant × descriptor).
+ * With repeats, each item's scores are averaged over its repeats first, so every item weighs the
+ * same; mean and std are then taken over items, and goodRatio is the mean over items of the share
+ * of an item's repeats scoring >= 75 (with one repeat this is exactly the paper's "good").
+ */
+export function summarize(records: readonly ItemRecord[], meta: SummaryMeta): Summary {
+  const rows = latestRecords(records);
+  const libraries = [...new Set(rows.map((r) => r.library))];
+  if (meta.library === undefined && libraries.length > 1) {
+    throw new Error(`records mix libraries (${libraries.join(', ')}): summarize one library at a time`);
+  }
+  const library = meta.library ?? libraries[0] ?? '';
+
+  const col = <T>(f: (r: ItemRecord) => T): T[] => rows.map(f);
+  const columns: Record<string, unknown[]> = {
+    id: col((r) => r.id),
+    noPlot: col((r) => (r.hasPlot ? 0 : 1)),
+    raised: col((r) => (r.error !== null && r.error.trim() !== '' ? 1 : 0)),
+    wrongLibrary: col((r) => (r.wrongLibrary ? 1 : 0)),
+    generateS: col((r) => r.timings.generateMs / 1000),
+    judgeErrors: col((r) => r.judgeErrors.length),
+  };
+  for (const kind of SCORE_KINDS) {
+    columns[kind] = col((r) => effectiveScore(r, kind));
+    columns[`${kind}Good`] = col((r) => {
+      const s = effectiveScore(r, kind);
+      return s === null ? null : s >= GOOD_SCORE ? 1 : 0;
+    });
+  }
+  const table = aq.table(columns);
+
+  const runs = table
+    .rollup({
+      n: op.count(),
+      items: op.distinct('id'),
+      noPlot: op.mean('noPlot'),
+      raised: op.mean('raised'),
+      wrongLibrary: op.sum('wrongLibrary'),
+      generateS: op.mean('generateS'),
+      judgeErrors: op.sum('judgeErrors'),
+    })
+    .object() as Record<string, unknown>;
+
+  const perItem = table.groupby('id').rollup({
+    repeats: op.count(),
+    visual: op.mean('visual'),
+    visualGood: op.mean('visualGood'),
+    task: op.mean('task'),
+    taskGood: op.mean('taskGood'),
+    pixel: op.mean('pixel'),
+    pixelGood: op.mean('pixelGood'),
+  });
+
+  const stats = (kind: ScoreKind): ScoreStats => {
+    const agg = perItem
+      .rollup({
+        n: op.valid(kind),
+        mean: op.mean(kind),
+        std: op.stdevp(kind),
+        good: op.mean(`${kind}Good`),
+      })
+      .object() as Record<string, unknown>;
+    const n = finite(agg.n) ?? 0;
+    if (n === 0) {
+      return { mean: null, goodRatio: null, std: null };
+    }
+    const mean = finite(agg.mean);
+    const good = finite(agg.good);
+    // arquero leaves the deviation of a single value undefined; it is 0.
+    const std = n === 1 ? 0 : finite(agg.std);
+    return {
+      mean: mean === null ? null : roundTo(mean, PRECISION.mean),
+      goodRatio: good === null ? null : roundTo(good, PRECISION.goodRatio),
+      std: std === null ? null : roundTo(std, PRECISION.std),
+    };
+  };
+
+  const repeats = rows.length === 0 ? 0 : Math.max(...(perItem.array('repeats') as number[]));
+  const n = finite(runs.n) ?? 0;
+  return {
+    items: finite(runs.items) ?? 0,
+    repeats,
+    library,
+    taskVariant: meta.taskVariant,
+    descriptor: meta.descriptor,
+    model: meta.model,
+    incorrectCodePct: n === 0 ? 0 : roundTo(100 * (finite(runs.noPlot) ?? 0), PRECISION.pct),
+    errorPct: n === 0 ? 0 : roundTo(100 * (finite(runs.raised) ?? 0), PRECISION.pct),
+    wrongLibrary: finite(runs.wrongLibrary) ?? 0,
+    timePerItemS: n === 0 ? 0 : roundTo(finite(runs.generateS) ?? 0, PRECISION.seconds),
+    visual: stats('visual'),
+    task: stats('task'),
+    pixel: stats('pixel'),
+    judgeErrors: finite(runs.judgeErrors) ?? 0,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// results.jsonl
+
+export interface ResultsLineError {
+  /** 1-based line number. */
+  line: number;
+  message: string;
+}
+
+export interface ReadResults {
+  records: ItemRecord[];
+  /** Lines that are not valid JSON or not a valid record (skipped). */
+  errors: ResultsLineError[];
+  /** Set when the last line is cut off, as a crash mid-write leaves it; that line is skipped. */
+  truncatedLastLine: { line: number; text: string } | null;
+}
+
+/** Reads results.jsonl; a cut-off last line is reported, not fatal. A missing file throws. */
+export async function readResults(path: string): Promise<ReadResults> {
+  return parseResults(await readFile(path, 'utf8'));
+}
+
+export function parseResults(text: string): ReadResults {
+  const lines = text.split('\n');
+  let last = lines.length - 1;
+  while (last >= 0 && lines[last].trim() === '') {
+    last--;
+  }
+  const records: ItemRecord[] = [];
+  const errors: ResultsLineError[] = [];
+  let truncatedLastLine: ReadResults['truncatedLastLine'] = null;
+  for (let i = 0; i <= last; i++) {
+    const text = lines[i];
+    if (text.trim() === '') {
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      if (i === last) {
+        truncatedLastLine = { line: i + 1, text: text.length > 120 ? `${text.slice(0, 120)}…` : text };
+      } else {
+        errors.push({ line: i + 1, message: `invalid JSON (${(e as Error).message})` });
+      }
+      continue;
+    }
+    const parsed = itemRecordSchema.safeParse(value);
+    if (parsed.success) {
+      records.push(parsed.data);
+    } else {
+      const detail = parsed.error.issues
+        .map((issue) => `${issue.path.map(String).join('.') || '(record)'}: ${issue.message}`)
+        .join('; ');
+      errors.push({ line: i + 1, message: `not a result record (${detail})` });
+    }
+  }
+  return { records, errors, truncatedLastLine };
+}

@@ -1,0 +1,22 @@
+import { loadDrawings, primitiveKey } from '../../src/drawings/trace.js';
+import { readRaster } from '../../src/drawings/raster.js';
+import { buildInkMap } from '../../src/drawings/infer/inkMap.js';
+import { enumerateCandidates } from '../../src/drawings/infer/candidates.js';
+import { energyOf } from '../../src/drawings/infer/search.js';
+import { DEFAULT_PARAMS } from '../../src/drawings/infer/params.js';
+const r = loadDrawings('/work/shared/drawings/drawings.json').find((d) => d.id === 'expert-24')!;
+const map = buildInkMap(readRaster(r.imagePath), DEFAULT_PARAMS.inkThreshold);
+const cands = enumerateCandidates(map, DEFAULT_PARAMS);
+const key = (p: any) => primitiveKey(p.type === 'line' ? { ...p, arrow: false, solid: true } : p);
+const idx = new Map(cands.map((c, i) => [key(c.primitive), i]));
+const E = (keys: string[]) => energyOf(cands, keys.map(k => idx.get(k)!), map.inkPixels.length, 65536, 0.5);
+const base = ['r:5,6,7,8', 'l:6,8,6,9:-s'];
+console.log('found', E([...base, 'r:3,9,9,15', 'l:3,13,4,13:-s', 'r:4,12,8,13']));
+console.log('truth', E([...base, 'r:3,13,9,15', 'r:3,9,9,12', 'l:8,12,8,13:-s', 'l:4,12,4,13:-s']));
+console.log('one rect', E([...base, 'r:3,13,9,15', 'l:3,13,4,13:-s', 'r:4,12,8,13']));
+console.log('r:3,9,9,15 intrinsic', cands[idx.get('r:3,9,9,15')!].intrinsic, 'r:3,13,9,15', cands[idx.get('r:3,13,9,15')!].intrinsic, 'r:3,9,9,12', cands[idx.get('r:3,9,9,12')!].intrinsic);
+// simulate the compound move
+import { searchTraces } from '../../src/drawings/infer/search.js';
+const sel = ['r:5,6,7,8', 'l:6,8,6,9:-s'].map(k => idx.get(k)!);
+console.log('after drop', E(['r:5,6,7,8', 'l:6,8,6,9:-s']));
+for (const k of ['r:3,13,9,15', 'r:3,9,9,12', 'r:3,12,9,15', 'r:3,9,9,13', 'r:3,9,9,15', 'r:4,12,8,13']) console.log(k, idx.has(k) ? E(['r:5,6,7,8', 'l:6,8,6,9:-s', k]) : 'none');

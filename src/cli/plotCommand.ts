@@ -1,0 +1,266 @@
+// `plotwright plot`: a data file and a task in, a PNG and the code that drew it out.
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatDescription, type DescriptorMode } from '../core/describe.js';
+import { generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../core/plotEngine.js';
+import { loadPromptTemplates, PLOT_LIBRARIES, TASK_DETAILS, type PlotLibrary, type TaskDetail } from '../core/prompts.js';
+import { DataFrameSession, readCsvSetup, SetupError } from '../kernel/dataFrameSession.js';
+import { HeadlessKernel } from '../kernel/headlessKernel.js';
+import { imageOutputs, plotlyOutputs } from '../kernel/kernel.js';
+import { PlotlyRenderer } from '../kernel/plotlyRenderer.js';
+import { resolvePython } from '../kernel/python.js';
+import type { TokenUsage } from '../llm/chatModel.js';
+import { LlmError } from '../llm/errors.js';
+import { createChatModel } from '../llm/openaiClient.js';
+import { oneOf, positiveNumber, UsageError } from './usageError.js';
+
+export const DEFAULT_MODEL = 'gpt-4o-mini';
+
+const HELP = `Usage: plotwright plot --data <file.csv> --task "<what to plot>" [options]
+
+  --data FILE            the data (CSV); loaded into \`df\` unless --setup is given
+  --task TEXT            what to plot, in words
+  --setup FILE           Python code that creates \`df\` (default: df = pd.read_csv(<data>))
+  --library NAME         matplotlib | seaborn | plotly (default matplotlib)
+  --detail LEVEL         full (the task as written) | short (2–3 sentences) | single (one sentence):
+                         short and single first ask the model to shorten the task
+  --descriptor MODE      how the data is described to the model: head | rich | none (default head)
+  --model NAME           model name (default $PLOTWRIGHT_MODEL or ${DEFAULT_MODEL})
+  --base-url URL         OpenAI-compatible endpoint (default $OPENAI_BASE_URL or OpenAI's)
+  --api-key KEY          prefer $OPENAI_API_KEY: a key on the command line lands in shell history
+  --max-repairs N        rounds of repair from the traceback (default 2)
+  --timeout SECONDS      per execution of the code (default 60)
+  --request-timeout S    per model request (default 120)
+  --python PATH          Python with ipykernel, matplotlib, pandas (default $PLOTWRIGHT_PYTHON or python3)
+  --out FILE             the plot (default plot.png); further figures get -2, -3 ... suffixes
+  --code-out FILE        also write the final code there
+  --json                 print one JSON object instead of text
+  -h, --help
+
+Exit status: 0 when a plot was produced, 1 when none was, 2 for a usage error.`;
+
+export interface PlotCommandResult {
+  ok: boolean;
+  library: PlotLibrary;
+  model: string;
+  task: string;
+  code: string;
+  attempts: Array<{ code: string; error?: string; hasPlot: boolean }>;
+  pngPath?: string;
+  pngPaths?: string[];
+  wrongLibrary?: boolean;
+  usage: TokenUsage;
+  timings: { llmMs: number; execMs: number };
+  promptVersion?: string;
+  error?: string;
+}
+
+function suffixed(path: string, index: number): string {
+  return index === 0 ? path : path.replace(/(\.png)?$/i, `-${index + 1}.png`);
+}
+
+async function writeFigures(outcome: PlotOutcome, outPath: string): Promise<string[]> {
+  const last = outcome.attempts[outcome.attempts.length - 1];
+  if (!last?.result) {
+    return [];
+  }
+  const pngs: Buffer[] = imageOutputs(last.result).map((b64) => Buffer.from(b64, 'base64'));
+  const figures = plotlyOutputs(last.result);
+  if (figures.length > 0) {
+    const renderer = new PlotlyRenderer();
+    try {
+      for (const figure of figures) {
+        pngs.push(await renderer.render(figure));
+      }
+    } finally {
+      await renderer.close();
+    }
+  }
+  return pngs.map((png, index) => {
+    const path = suffixed(outPath, index);
+    writeFileSync(path, png);
+    return path;
+  });
+}
+
+export async function runPlotCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      data: { type: 'string' },
+      task: { type: 'string' },
+      setup: { type: 'string' },
+      library: { type: 'string' },
+      detail: { type: 'string' },
+      descriptor: { type: 'string' },
+      model: { type: 'string' },
+      'base-url': { type: 'string' },
+      'api-key': { type: 'string' },
+      'max-repairs': { type: 'string' },
+      timeout: { type: 'string' },
+      'request-timeout': { type: 'string' },
+      python: { type: 'string' },
+      out: { type: 'string' },
+      'code-out': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!values.data) {
+    throw new UsageError('--data is required');
+  }
+  if (!values.task?.trim()) {
+    throw new UsageError('--task is required');
+  }
+  const library = oneOf<PlotLibrary>('library', values.library, PLOT_LIBRARIES, 'matplotlib');
+  const detail = oneOf<TaskDetail>('detail', values.detail, TASK_DETAILS, 'full');
+  const descriptor = oneOf<DescriptorMode>('descriptor', values.descriptor, ['head', 'rich', 'none'], 'head');
+  const maxRepairs = positiveNumber('max-repairs', values['max-repairs'], 2, { integer: true });
+  const timeoutMs = positiveNumber('timeout', values.timeout, 60) * 1000;
+  const requestTimeoutMs = positiveNumber('request-timeout', values['request-timeout'], 120) * 1000;
+  const dataPath = resolve(values.data);
+  const model = values.model ?? process.env.PLOTWRIGHT_MODEL ?? DEFAULT_MODEL;
+  const outPath = resolve(values.out ?? 'plot.png');
+  const json = values.json;
+
+  const result: PlotCommandResult = {
+    ok: false,
+    library,
+    model,
+    task: values.task,
+    code: '',
+    attempts: [],
+    usage: { promptTokens: 0, completionTokens: 0 },
+    timings: { llmMs: 0, execMs: 0 },
+  };
+  const report = (): number => {
+    if (json) {
+      console.log(JSON.stringify(result, null, 2));
+    } else if (result.ok) {
+      console.log(`Plot written to ${result.pngPaths?.join(', ')}`);
+      if (result.wrongLibrary) {
+        console.log(`Warning: ${result.error}`);
+      }
+    } else {
+      console.error(`plotwright plot: ${result.error}`);
+    }
+    return result.ok ? 0 : 1;
+  };
+  const progress = (message: string) => {
+    if (!json) {
+      console.error(message);
+    }
+  };
+
+  if (!existsSync(dataPath) || !statSync(dataPath).isFile()) {
+    result.error = `The data file ${dataPath} does not exist.`;
+    return report();
+  }
+  const setupCode = values.setup ? readFileSync(resolve(values.setup), 'utf8') : readCsvSetup(dataPath);
+  const templates = loadPromptTemplates();
+  result.promptVersion = templates.version;
+
+  let chat;
+  try {
+    chat = createChatModel({ baseUrl: values['base-url'], apiKey: values['api-key'], model, timeoutMs: requestTimeoutMs });
+  } catch (error) {
+    result.error = error instanceof Error ? error.message : String(error);
+    return report();
+  }
+
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Error('Interrupted'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const workDir = mkdtempSync(join(tmpdir(), 'plotwright-run-'));
+  let kernel: HeadlessKernel | undefined;
+  try {
+    const python = await resolvePython({ explicit: values.python });
+    progress(`Starting a Python kernel (${python.path})…`);
+    kernel = await HeadlessKernel.start({ python: python.path, cwd: workDir });
+    const session = new DataFrameSession(kernel, setupCode);
+    progress('Loading and describing the data…');
+    const description = await session.describe(descriptor, { signal: controller.signal });
+
+    let task = values.task;
+    if (detail !== 'full') {
+      progress(`Shortening the task (${detail})…`);
+      const shortened = await shortenTask(chat, templates, task, detail, controller.signal);
+      task = shortened.task;
+      result.task = task;
+      result.usage.promptTokens += shortened.usage.promptTokens;
+      result.usage.completionTokens += shortened.usage.completionTokens;
+      result.timings.llmMs += shortened.llmMs;
+    }
+
+    const stageText: Record<PlotStage, string> = {
+      'asking-model': `Asking ${model}…`,
+      running: 'Running the code…',
+      repairing: 'Repairing from the error…',
+    };
+    const outcome = await generatePlot(chat, templates, session, {
+      library,
+      task,
+      variable: session.variable,
+      dataDescription: formatDescription(description),
+      versions: Object.fromEntries(Object.entries(python.versions)),
+      maxRepairs,
+      timeoutMs,
+      signal: controller.signal,
+      onProgress: (stage, attempt) => progress(`${stageText[stage]}${attempt > 0 ? ` (round ${attempt})` : ''}`),
+    });
+    result.ok = outcome.ok;
+    result.code = outcome.code;
+    result.attempts = outcome.attempts.map((a) => ({
+      code: a.code,
+      ...(a.error ? { error: a.error } : {}),
+      hasPlot: a.hasPlot,
+    }));
+    result.usage.promptTokens += outcome.usage.promptTokens;
+    result.usage.completionTokens += outcome.usage.completionTokens;
+    result.timings.llmMs += outcome.timings.llmMs;
+    result.timings.execMs += outcome.timings.execMs;
+    result.wrongLibrary = outcome.wrongLibrary;
+    if (outcome.error) {
+      result.error = outcome.ok ? outcome.error : `No plot after ${outcome.attempts.length} attempt(s): ${outcome.error}`;
+    }
+    if (values['code-out'] && outcome.code) {
+      writeFileSync(resolve(values['code-out']), outcome.code);
+    }
+    if (outcome.ok) {
+      const paths = await writeFigures(outcome, outPath);
+      result.pngPaths = paths;
+      result.pngPath = paths[0];
+      if (paths.length === 0) {
+        result.ok = false;
+        result.error = 'The code drew a figure but it could not be saved.';
+      }
+    }
+  } catch (error) {
+    result.error = describeFailure(error);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await kernel?.dispose();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  return report();
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof SetupError) {
+    return `${error.message}${error.traceback ? `\n${error.traceback}` : ''}`;
+  }
+  if (error instanceof LlmError) {
+    return error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+

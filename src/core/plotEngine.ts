@@ -1,0 +1,218 @@
+// The loop at the heart of Plotwright: ask the model, run its code, repair from the traceback.
+import type { ExecutionResult, KernelError } from '../kernel/kernel.js';
+import { hasPlot, imageOutputs, plotlyOutputs } from '../kernel/kernel.js';
+import type { ChatMessage, ChatModel, TokenUsage } from '../llm/chatModel.js';
+import { addUsage } from '../llm/chatModel.js';
+import { extractCode } from './extractCode.js';
+import { checkLibrary, type LibraryVerdict } from './libraryCheck.js';
+import {
+  buildPlotMessages,
+  buildShortenMessages,
+  fillTemplate,
+  type PlotLibrary,
+  type PlotPromptInput,
+  type PromptTemplates,
+} from './prompts.js';
+
+/** Runs one attempt's code where the plot should appear: a headless kernel, or a notebook cell. */
+export interface AttemptRunner {
+  run(code: string, attempt: number, options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecutionResult>;
+}
+
+export type PlotStage = 'asking-model' | 'running' | 'repairing';
+
+export interface PlotRequest extends PlotPromptInput {
+  maxRepairs: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onProgress?: (stage: PlotStage, attempt: number) => void;
+}
+
+export interface Attempt {
+  /** Empty when the model returned no code. */
+  code: string;
+  error?: string;
+  hasPlot: boolean;
+  library?: LibraryVerdict;
+  usedLibraries?: PlotLibrary[];
+  llmMs: number;
+  execMs: number;
+  usage: TokenUsage;
+  /** The kernel's result, kept for callers that need the figures. */
+  result?: ExecutionResult;
+}
+
+export interface PlotOutcome {
+  ok: boolean;
+  library: PlotLibrary;
+  /** The last attempt's code. */
+  code: string;
+  attempts: Attempt[];
+  usage: TokenUsage;
+  timings: { llmMs: number; execMs: number };
+  /** Why the last attempt failed; unset on success. */
+  error?: string;
+  /** True when the final plot was drawn with another library than the one asked for. */
+  wrongLibrary: boolean;
+  promptVersion: string;
+  /** Every message sent, for provenance and debugging. */
+  messages: ChatMessage[];
+}
+
+const MAX_ERROR_CHARS = 3000;
+
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+}
+
+/** The traceback the model sees: ANSI-free, and the end kept when it is long (the cause is at the end). */
+export function formatKernelError(error: KernelError, maxChars = MAX_ERROR_CHARS): string {
+  const text = stripAnsi(error.traceback.length > 0 ? error.traceback.join('\n') : `${error.ename}: ${error.evalue}`);
+  const full = text.includes(error.ename) ? text : `${text}\n${error.ename}: ${error.evalue}`;
+  if (full.length <= maxChars) {
+    return full;
+  }
+  const head = full.slice(0, Math.floor(maxChars * 0.2));
+  const tail = full.slice(full.length - Math.floor(maxChars * 0.8));
+  return `${head}\n… (${full.length - head.length - tail.length} characters cut) …\n${tail}`;
+}
+
+function outputExcerpt(result: ExecutionResult): string {
+  const text = result.outputs
+    .flatMap((o) => (o.kind === 'stream' ? [o.text] : o.kind === 'text' ? [o.text] : []))
+    .join('')
+    .trim();
+  if (!text) {
+    return '';
+  }
+  return `\nIt printed:\n\`\`\`\n${text.length > 1500 ? `${text.slice(0, 1500)}\n…` : text}\n\`\`\``;
+}
+
+const SHOW_CALL: Record<PlotLibrary, string> = {
+  matplotlib: 'plt.show()',
+  seaborn: 'plt.show()',
+  plotly: 'fig.show()',
+};
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) {
+    throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled');
+  }
+}
+
+export async function generatePlot(
+  model: ChatModel,
+  templates: PromptTemplates,
+  runner: AttemptRunner,
+  request: PlotRequest,
+): Promise<PlotOutcome> {
+  const initial = buildPlotMessages(templates, request);
+  const sent: ChatMessage[] = [...initial];
+  const attempts: Attempt[] = [];
+  let conversation = initial;
+  let usage: TokenUsage = { promptTokens: 0, completionTokens: 0 };
+  const timings = { llmMs: 0, execMs: 0 };
+
+  for (let round = 0; round <= request.maxRepairs; round++) {
+    throwIfAborted(request.signal);
+    request.onProgress?.(round === 0 ? 'asking-model' : 'repairing', round);
+    const started = Date.now();
+    const answer = await model.complete(conversation, { signal: request.signal });
+    const llmMs = Date.now() - started;
+    timings.llmMs += llmMs;
+    usage = addUsage(usage, answer.usage);
+    const assistant: ChatMessage = { role: 'assistant', content: answer.text };
+
+    const extracted = extractCode(answer.text, request.variable);
+    let followUp: string;
+    if (!extracted.ok) {
+      attempts.push({ code: '', error: extracted.reason, hasPlot: false, llmMs, execMs: 0, usage: answer.usage });
+      followUp = templates.get('repair-no-code');
+    } else {
+      throwIfAborted(request.signal);
+      request.onProgress?.('running', round);
+      const result = await runner.run(extracted.code, round, { timeoutMs: request.timeoutMs, signal: request.signal });
+      timings.execMs += result.durationMs;
+      const plotted = hasPlot(result);
+      const library = checkLibrary(extracted.code, request.library, {
+        images: imageOutputs(result).length,
+        plotlyFigures: plotlyOutputs(result).length,
+      });
+      const attempt: Attempt = {
+        code: extracted.code,
+        hasPlot: plotted,
+        library: library.verdict,
+        usedLibraries: library.used,
+        llmMs,
+        execMs: result.durationMs,
+        usage: answer.usage,
+        result,
+      };
+      attempts.push(attempt);
+      if (result.status === 'cancelled') {
+        throwIfAborted(request.signal);
+      }
+      if (result.status !== 'ok' && result.error) {
+        attempt.error = `${result.error.ename}: ${result.error.evalue}`;
+        followUp = fillTemplate(templates.get('repair-error'), { error: formatKernelError(result.error) });
+      } else if (!plotted) {
+        attempt.error = 'The code ran but drew no figure.';
+        followUp = fillTemplate(templates.get('repair-no-plot'), {
+          output: outputExcerpt(result),
+          show: SHOW_CALL[request.library],
+        });
+      } else if (library.verdict === 'wrong-library') {
+        const used = library.used.filter((name) => name !== request.library).join(' and ') || 'another library';
+        attempt.error = `The code draws with ${used}, not ${request.library}.`;
+        followUp = fillTemplate(templates.get('repair-wrong-library'), { used, library: request.library });
+      } else {
+        return finish(true);
+      }
+    }
+    if (round === request.maxRepairs) {
+      break;
+    }
+    const repair: ChatMessage = { role: 'user', content: followUp };
+    // Keep the prompt small: the original request, the last answer and what went wrong with it.
+    conversation = [...initial, assistant, repair];
+    sent.push(assistant, repair);
+  }
+  return finish(false);
+
+  function finish(ok: boolean): PlotOutcome {
+    const last = attempts[attempts.length - 1];
+    const anyPlot = last?.hasPlot ?? false;
+    return {
+      ok: ok || anyPlot,
+      library: request.library,
+      code: last?.code ?? '',
+      attempts,
+      usage,
+      timings,
+      error: ok ? undefined : last?.error,
+      wrongLibrary: anyPlot && last?.library === 'wrong-library',
+      promptVersion: templates.version,
+      messages: sent,
+    };
+  }
+}
+
+/** Turns a detailed task into two or three sentences, or one, with the model. */
+export async function shortenTask(
+  model: ChatModel,
+  templates: PromptTemplates,
+  task: string,
+  detail: 'short' | 'single',
+  signal?: AbortSignal,
+): Promise<{ task: string; usage: TokenUsage; llmMs: number }> {
+  const answer = await model.complete(buildShortenMessages(templates, task, detail), { signal });
+  const shortened = answer.text
+    .trim()
+    .replace(/^["'“]+|["'”]+$/g, '')
+    .trim();
+  if (!shortened) {
+    throw new Error('The model returned an empty shortened task.');
+  }
+  return { task: shortened, usage: answer.usage, llmMs: answer.latencyMs };
+}

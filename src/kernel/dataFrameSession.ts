@@ -1,0 +1,109 @@
+// A kernel holding one DataFrame for a plotting session: loads it, describes it, and gives every
+// attempt a fresh copy so that one attempt's mutations cannot leak into the next.
+import {
+  describeCode,
+  parseDescription,
+  type DataFrameDescription,
+  type DescriptorMode,
+  type DescribeLimits,
+} from '../core/describe.js';
+import type { AttemptRunner } from '../core/plotEngine.js';
+import { formatKernelError } from '../core/plotEngine.js';
+import type { CodeKernel, ExecutionResult } from './kernel.js';
+
+const ORIGINAL = '_plotwright_original_frame';
+
+export class SetupError extends Error {
+  constructor(
+    message: string,
+    readonly traceback?: string,
+  ) {
+    super(message);
+  }
+}
+
+function streamText(result: ExecutionResult, name: 'stdout' | 'stderr'): string {
+  return result.outputs.map((o) => (o.kind === 'stream' && o.name === name ? o.text : '')).join('');
+}
+
+export function pythonString(text: string): string {
+  // JSON string syntax is valid Python for these characters, and escapes quotes and backslashes.
+  return JSON.stringify(text);
+}
+
+export function readCsvSetup(csvPath: string, variable = 'df'): string {
+  return `import pandas as pd\n${variable} = pd.read_csv(${pythonString(csvPath)})`;
+}
+
+export class DataFrameSession implements AttemptRunner {
+  private loaded = false;
+
+  constructor(
+    readonly kernel: CodeKernel,
+    private readonly setupCode: string,
+    readonly variable = 'df',
+    private readonly setupTimeoutMs = 120_000,
+  ) {}
+
+  /** Runs the setup code and checks that it created the DataFrame. */
+  async load(signal?: AbortSignal): Promise<void> {
+    const result = await this.kernel.execute(this.setupCode, { timeoutMs: this.setupTimeoutMs, signal, captureFigures: false });
+    if (result.status !== 'ok') {
+      const detail = result.error ? formatKernelError(result.error, 2000) : result.status;
+      const last = result.error ? `${result.error.ename}: ${result.error.evalue}` : result.status;
+      throw new SetupError(`Loading the data failed: ${last}`, detail);
+    }
+    const check = await this.kernel.execute(
+      `import pandas as _plotwright_pd\n` +
+        `if not isinstance(globals().get(${pythonString(this.variable)}), _plotwright_pd.DataFrame):\n` +
+        `    raise TypeError(${pythonString(`the setup code did not create a pandas DataFrame named '${this.variable}'`)})\n` +
+        `${ORIGINAL} = ${this.variable}\ndel _plotwright_pd`,
+      { timeoutMs: 30_000, signal, captureFigures: false },
+    );
+    if (check.status !== 'ok') {
+      throw new SetupError(check.error ? check.error.evalue : `the setup check ended with status ${check.status}`);
+    }
+    this.loaded = true;
+  }
+
+  async describe(mode: DescriptorMode, options: { sampleRows?: boolean; limits?: DescribeLimits; signal?: AbortSignal } = {}): Promise<DataFrameDescription> {
+    await this.ensureLoaded(options.signal);
+    const result = await this.kernel.execute(describeCode(this.variable, mode, options), {
+      timeoutMs: 60_000,
+      signal: options.signal,
+      captureFigures: false,
+    });
+    if (result.status !== 'ok') {
+      throw new Error(`Describing '${this.variable}' failed: ${result.error ? formatKernelError(result.error, 1000) : result.status}`);
+    }
+    return parseDescription(streamText(result, 'stdout'), this.variable, mode);
+  }
+
+  async run(code: string, _attempt: number, options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecutionResult> {
+    await this.ensureLoaded(options.signal);
+    // A fresh copy of the frame and no figures left from an earlier attempt.
+    const reset = await this.kernel.execute(
+      `${this.variable} = ${ORIGINAL}.copy()\n` +
+        `import sys as _plotwright_sys\n` +
+        `if "matplotlib.pyplot" in _plotwright_sys.modules:\n    _plotwright_sys.modules["matplotlib.pyplot"].close("all")\n` +
+        `del _plotwright_sys`,
+      { timeoutMs: 30_000, signal: options.signal, captureFigures: false },
+    );
+    if (reset.status !== 'ok') {
+      this.loaded = false;
+      await this.ensureLoaded(options.signal);
+    }
+    const result = await this.kernel.execute(code, { timeoutMs: options.timeoutMs, signal: options.signal });
+    if (result.restarted) {
+      // The interpreter was replaced: the next attempt loads the data again.
+      this.loaded = false;
+    }
+    return result;
+  }
+
+  private async ensureLoaded(signal?: AbortSignal): Promise<void> {
+    if (!this.loaded) {
+      await this.load(signal);
+    }
+  }
+}

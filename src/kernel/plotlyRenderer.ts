@@ -1,0 +1,194 @@
+// Turns Plotly figure JSON into PNG bytes in headless Chromium (kaleido is not available): one
+// browser, launched on the first figure, and one page with plotly.js reused for every figure.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import type { PlotlyFigureJson } from './kernel.js';
+
+export interface PlotlyRendererOptions {
+  /** Chromium binary; default env PLOTWRIGHT_CHROMIUM, else /usr/bin/chromium. */
+  executablePath?: string;
+  /** Size used when the figure's layout does not set one. Default 700×500. */
+  defaultWidth?: number;
+  defaultHeight?: number;
+  /** Device scale factor of the PNG. Default 1. */
+  scale?: number;
+  /** Per-figure limit. Default 30 s. */
+  timeoutMs?: number;
+}
+
+export interface RenderOptions {
+  width?: number;
+  height?: number;
+  scale?: number;
+}
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export class ChromiumMissingError extends Error {
+  constructor(path: string) {
+    super(
+      `Chromium was not found at ${path}; it renders Plotly figures to PNG. ` +
+        `Install Debian's chromium: sudo apt-get install chromium, or set PLOTWRIGHT_CHROMIUM to a Chromium binary.`,
+    );
+    this.name = 'ChromiumMissingError';
+  }
+}
+
+export class PlotlyRenderer {
+  private readonly executablePath: string;
+  private browser: Browser | undefined;
+  private page: Promise<Page> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly options: PlotlyRendererOptions = {}) {
+    this.executablePath = options.executablePath ?? process.env.PLOTWRIGHT_CHROMIUM ?? '/usr/bin/chromium';
+  }
+
+  /** PNG bytes of the figure. Renders one figure at a time on the shared page. */
+  render(figure: PlotlyFigureJson, options: RenderOptions = {}): Promise<Buffer> {
+    const task = this.queue.then(() => this.renderNow(figure, options));
+    this.queue = task.then(
+      () => undefined,
+      () => undefined,
+    );
+    return task;
+  }
+
+  /**
+   * Launches Chromium and loads plotly.js now (seconds on a slow machine) instead of on the first
+   * figure, e.g. while the model is still answering.
+   */
+  async warmUp(): Promise<void> {
+    if (this.closed) {
+      throw new Error('The Plotly renderer has been closed.');
+    }
+    await this.ensurePage();
+  }
+
+  /** The same PNG as base64, the form image outputs use. */
+  async renderBase64(figure: PlotlyFigureJson, options: RenderOptions = {}): Promise<string> {
+    return (await this.render(figure, options)).toString('base64');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.queue;
+    await this.reset();
+  }
+
+  private async renderNow(figure: PlotlyFigureJson, options: RenderOptions): Promise<Buffer> {
+    if (this.closed) {
+      throw new Error('The Plotly renderer has been closed.');
+    }
+    const layout = (figure.layout ?? {}) as Record<string, unknown>;
+    const width = options.width ?? positive(layout.width) ?? this.options.defaultWidth ?? 700;
+    const height = options.height ?? positive(layout.height) ?? this.options.defaultHeight ?? 500;
+    const scale = options.scale ?? this.options.scale ?? 1;
+    const page = await this.ensurePage();
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const dataUrl = await Promise.race([
+        page.evaluate(
+          async ({ fig, size }) => {
+            const plotly = (globalThis as unknown as { Plotly: PlotlyGlobal }).Plotly;
+            return plotly.toImage(
+              { data: fig.data ?? [], layout: fig.layout ?? {}, config: { ...(fig.config ?? {}), staticPlot: true } },
+              { format: 'png', ...size },
+            );
+          },
+          { fig: figure as FigureArg, size: { width, height, scale } },
+        ),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`Rendering a Plotly figure took longer than ${timeoutMs} ms.`)), timeoutMs);
+        }),
+      ]);
+      const comma = dataUrl.indexOf(',');
+      if (!dataUrl.startsWith('data:image/png') || comma < 0) {
+        throw new Error('Plotly did not return a PNG.');
+      }
+      return Buffer.from(dataUrl.slice(comma + 1), 'base64');
+    } catch (err) {
+      // A hung or crashed page is replaced on the next figure.
+      await this.reset();
+      throw err;
+    } finally {
+      if (timer) {
+        clearTimeout(timer);
+      }
+    }
+  }
+
+  private ensurePage(): Promise<Page> {
+    if (!this.page) {
+      this.page = this.launch();
+      this.page.catch(() => {
+        this.page = undefined;
+      });
+    }
+    return this.page;
+  }
+
+  private async launch(): Promise<Page> {
+    if (!existsSync(this.executablePath)) {
+      throw new ChromiumMissingError(this.executablePath);
+    }
+    const { chromium } = await import('playwright-core');
+    let browser: Browser;
+    try {
+      browser = await chromium.launch({ executablePath: this.executablePath, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+    } catch (err) {
+      throw new Error(`Could not start Chromium (${this.executablePath}) to render Plotly figures: ${(err as Error).message}`);
+    }
+    this.browser = browser;
+    browser.on('disconnected', () => {
+      if (this.browser === browser) {
+        this.browser = undefined;
+        this.page = undefined;
+      }
+    });
+    const page = await browser.newPage();
+    await page.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>');
+    await page.addScriptTag({ path: plotlyScriptPath() });
+    return page;
+  }
+
+  private async reset(): Promise<void> {
+    const browser = this.browser;
+    this.browser = undefined;
+    this.page = undefined;
+    if (browser) {
+      await browser.close().catch(() => undefined);
+    }
+  }
+}
+
+interface FigureArg {
+  data?: unknown[];
+  layout?: Record<string, unknown>;
+  config?: Record<string, unknown>;
+}
+
+interface PlotlyGlobal {
+  toImage(figure: FigureArg, options: { format: 'png'; width: number; height: number; scale: number }): Promise<string>;
+}
+
+function positive(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/** The plotly.js bundle from the npm package plotly.js-dist-min. */
+export function plotlyScriptPath(): string {
+  return createRequire(import.meta.url).resolve('plotly.js-dist-min');
+}

@@ -1,0 +1,109 @@
+// Builds the test extensions as .vsix files: esbuild bundles the TypeScript (CommonJS, `vscode`
+// external), the manifest.json next to the sources becomes package.json, and vsce packages it.
+// A .vsix is rebuilt only when its inputs changed (the hash is in the file name).
+import { createHash } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { E2E_DIR, REPO_ROOT } from './paths.js';
+
+const execFileAsync = promisify(execFile);
+
+export interface ExtensionSpec {
+  /** Folder holding manifest.json (copied as package.json). */
+  folder: string;
+  /** Entry point, relative to folder. */
+  entry: string;
+  /** Extra files to put next to the bundle (dist/), as absolute paths. */
+  distFiles?: string[];
+  /** Folders whose sources, when changed, invalidate the cached .vsix. */
+  inputs?: string[];
+}
+
+const KERNEL_DIR = join(REPO_ROOT, 'src', 'kernel');
+
+export const STANDIN: ExtensionSpec = {
+  folder: join(REPO_ROOT, 'test', 'e2e', 'jupyter-standin'),
+  entry: 'src/extension.ts',
+  // The headless kernel runs bridge.py and kernel_setup.py from next to the bundle.
+  distFiles: readdirSync(KERNEL_DIR)
+    .filter((name) => name.endsWith('.py'))
+    .map((name) => join(KERNEL_DIR, name)),
+  inputs: [KERNEL_DIR],
+};
+
+export const KERNEL_PROBE: ExtensionSpec = {
+  folder: join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'kernel-probe'),
+  entry: 'extension.ts',
+};
+
+/** Returns the path of an up-to-date .vsix for the extension, under .e2e/vsix/. */
+export async function packageExtension(spec: ExtensionSpec): Promise<string> {
+  const manifest = JSON.parse(readFileSync(join(spec.folder, 'manifest.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  const id = `${manifest.publisher}.${manifest.name}`;
+  const outDir = join(E2E_DIR, 'vsix');
+  const vsix = join(outDir, `${id}-${manifest.version}-${inputHash(spec)}.vsix`);
+  if (existsSync(vsix)) {
+    return vsix;
+  }
+  const stage = join(E2E_DIR, 'stage', id);
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(join(stage, 'dist'), { recursive: true });
+  writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(join(stage, 'README.md'), `# ${id}\n\nBuilt by Plotwright's end-to-end tests; not for publishing.\n`);
+  writeFileSync(join(stage, 'LICENSE'), 'MIT\n');
+  await build({
+    entryPoints: [join(spec.folder, spec.entry)],
+    outfile: join(stage, 'dist', 'extension.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    sourcemap: 'inline',
+    // Sources are ES modules; the bundle is CommonJS, where import.meta does not exist.
+    define: { 'import.meta.url': 'importMetaUrl' },
+    inject: [join(REPO_ROOT, 'scripts', 'import-meta-url.js')],
+    logLevel: 'warning',
+  });
+  for (const file of spec.distFiles ?? []) {
+    copyFileSync(file, join(stage, 'dist', basename(file)));
+  }
+  mkdirSync(outDir, { recursive: true });
+  await execFileAsync(
+    vsceBin(),
+    ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--allow-star-activation', '--out', vsix],
+    { cwd: stage, timeout: 120_000 },
+  );
+  return vsix;
+}
+
+function vsceBin(): string {
+  const bin = join(REPO_ROOT, 'node_modules', '.bin', 'vsce');
+  if (!existsSync(bin)) {
+    throw new Error(`vsce is not installed at ${bin}: it is a devDependency (@vscode/vsce), run npm ci`);
+  }
+  return bin;
+}
+
+function inputHash(spec: ExtensionSpec): string {
+  const hash = createHash('sha256');
+  const files = [spec.folder, ...(spec.inputs ?? [])].flatMap((dir) => listFiles(dir)).sort();
+  for (const file of files) {
+    hash.update(file);
+    hash.update(readFileSync(file));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (name === 'node_modules' || name.startsWith('.')) {
+      return [];
+    }
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
+}

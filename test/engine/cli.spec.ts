@@ -1,0 +1,205 @@
+// The built `plotwright plot` command, end to end: mock model over HTTP, real Python kernel, real files.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
+import { sampleItem, writeSampleCsv } from '../support/plotbenchSample.js';
+
+const CLI = resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+const run = promisify(execFile);
+const fence = '```';
+const answer = (code: string) => `Here is the code.\n${fence}python\n${code}\n${fence}`;
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json?: {
+    ok: boolean;
+    library: string;
+    code: string;
+    task: string;
+    attempts: Array<{ code: string; error?: string; hasPlot: boolean }>;
+    pngPath?: string;
+    usage: { promptTokens: number; completionTokens: number };
+    timings: { llmMs: number; execMs: number };
+    error?: string;
+  };
+}
+
+async function plotwright(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      env: { ...process.env, OPENAI_API_KEY: 'sk-test-key-123', ...env },
+      timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr, json: args.includes('--json') ? JSON.parse(stdout) : undefined };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    let json;
+    try {
+      json = args.includes('--json') ? JSON.parse(e.stdout) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr, json };
+  }
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function assertPng(path: string | undefined): void {
+  assert.ok(path && existsSync(path), `no PNG at ${path}`);
+  const bytes = readFileSync(path);
+  assert.deepEqual(bytes.subarray(0, 8), PNG_SIGNATURE);
+  assert.ok(bytes.length > 5000, `PNG of only ${bytes.length} bytes`);
+}
+
+describe('plotwright plot', () => {
+  let mock: MockOpenAI;
+  let out: string;
+  // Item 5: Distance, Density, Temperature; a twin-axis line plot.
+  const item = sampleItem(5);
+  const csv = writeSampleCsv(item);
+  const task = item.task__plot_description.trim();
+
+  before(async () => {
+    mock = await startMockOpenAI();
+    out = mkdtempSync(join(tmpdir(), 'pw-cli-'));
+  });
+  beforeEach(() => {
+    // A reply left over by a failed test must not answer the next one.
+    mock.reset();
+  });
+  after(async () => {
+    await mock.close();
+  });
+
+  it('repairs a first answer that raises and writes the PNG and the code', async () => {
+    mock.enqueue(
+      { content: answer('import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot(df["distance"], df["Density"])\nplt.show()') },
+      {
+        content: answer(
+          'import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot(df["Distance"], df["Density"], color="tab:blue")\n' +
+            'ax2 = ax.twinx()\nax2.plot(df["Distance"], df["Temperature"], color="tab:red")\nplt.show()',
+        ),
+      },
+    );
+    const before = mock.chatRequests().length;
+    const result = await plotwright([
+      'plot', '--data', csv, '--task', task, '--model', 'mock-model', '--base-url', mock.baseUrl,
+      '--out', join(out, 'twin.png'), '--code-out', join(out, 'twin.py'), '--json',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const json = result.json!;
+    assert.equal(json.ok, true);
+    assert.equal(json.library, 'matplotlib');
+    assert.equal(json.attempts.length, 2);
+    assert.match(json.attempts[0].error ?? '', /KeyError/);
+    assert.equal(json.attempts[1].hasPlot, true);
+    assertPng(json.pngPath);
+    assert.equal(readFileSync(join(out, 'twin.py'), 'utf8'), json.code);
+    assert.ok(json.usage.promptTokens > 0 && json.usage.completionTokens > 0);
+    assert.ok(json.timings.execMs > 0);
+
+    const sent = mock.chatRequests().slice(before);
+    assert.equal(sent.length, 2);
+    const prompt = String(sent[0].body?.messages?.[1].content);
+    // The data part: shape, dtypes and head(5) of the real CSV, and the installed versions.
+    assert.match(prompt, /has 3 rows and 3 columns/);
+    assert.match(prompt, /- Distance: int64\n- Density: int64\n- Temperature: int64/);
+    assert.match(prompt, /Distance\s+Density\s+Temperature\n0\s+0\s+0\s+0/);
+    assert.match(prompt, /pandas 1\.\d+\.\d+/);
+    assert.ok(prompt.includes(task));
+    assert.equal(sent[0].body?.temperature, 0);
+    const repair = String(sent[1].body?.messages?.[3].content);
+    assert.match(repair, /KeyError: 'distance'/);
+  });
+
+  it('draws with plotly and renders the figure to PNG', async () => {
+    mock.enqueue({
+      content: answer('import plotly.express as px\nfig = px.line(df, x="Distance", y=["Density", "Temperature"])\nfig.show()'),
+    });
+    const result = await plotwright([
+      'plot', '--data', csv, '--task', task, '--library', 'plotly', '--base-url', mock.baseUrl, '--out', join(out, 'plotly.png'), '--json',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.json!.attempts.length, 1);
+    assertPng(result.json!.pngPath);
+    assert.match(String(mock.chatRequests().at(-1)?.body?.messages?.[1].content), /Plotly only/);
+  });
+
+  it('fails clearly when the model never returns code', async () => {
+    mock.enqueue(
+      { content: 'I cannot see your data.' },
+      { content: 'Still no code, sorry.' },
+    );
+    const result = await plotwright([
+      'plot', '--data', csv, '--task', task, '--base-url', mock.baseUrl, '--max-repairs', '1', '--out', join(out, 'none.png'), '--json',
+    ]);
+    assert.equal(result.code, 1);
+    assert.equal(result.json!.ok, false);
+    assert.equal(result.json!.attempts.length, 2);
+    assert.match(result.json!.error ?? '', /No plot after 2 attempt\(s\): The model returned no code/);
+    assert.equal(existsSync(join(out, 'none.png')), false);
+  });
+
+  it('shortens the task first with --detail single', async () => {
+    mock.enqueue(
+      { content: 'A twin-axis line plot of Density and Temperature against Distance.' },
+      { content: answer('import matplotlib.pyplot as plt\nplt.plot(df["Distance"], df["Density"])\nplt.show()') },
+    );
+    const result = await plotwright([
+      'plot', '--data', csv, '--task', task, '--detail', 'single', '--base-url', mock.baseUrl, '--out', join(out, 'single.png'), '--json',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.json!.task, 'A twin-axis line plot of Density and Temperature against Distance.');
+    const [shorten, plot] = mock.chatRequests().slice(-2);
+    assert.match(String(shorten.body?.messages?.[1].content), /one sentence:\n\nPlot Description/);
+    assert.match(String(plot.body?.messages?.[1].content), /The chart to draw:\nA twin-axis line plot/);
+  });
+
+  it('loads the data with --setup code instead of the CSV reader', async () => {
+    const setup = join(out, 'setup.py');
+    writeFileSync(setup, 'import pandas as pd\ndf = pd.DataFrame({"year": [2020, 2021, 2022], "visitors": [5, 9, 4]})\n');
+    mock.enqueue({ content: answer('import matplotlib.pyplot as plt\nplt.bar(df["year"], df["visitors"])\nplt.show()') });
+    const result = await plotwright([
+      'plot', '--data', csv, '--setup', setup, '--task', 'visitors per year', '--base-url', mock.baseUrl, '--out', join(out, 'setup.png'), '--json',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(String(mock.chatRequests().at(-1)?.body?.messages?.[1].content), /- year: int64\n- visitors: int64/);
+  });
+
+  it('reports a malformed CSV before asking the model', async () => {
+    const bad = join(out, 'bad.csv');
+    writeFileSync(bad, 'a,b\n1,2\n3,4,5,6\n"unclosed\n');
+    const before = mock.chatRequests().length;
+    const result = await plotwright(['plot', '--data', bad, '--task', 'x', '--base-url', mock.baseUrl, '--json']);
+    assert.equal(result.code, 1);
+    assert.match(result.json!.error ?? '', /Loading the data failed: ParserError/);
+    assert.equal(mock.chatRequests().length, before);
+  });
+
+  it('names a missing data file, and rejects bad options with exit 2', async () => {
+    const missing = await plotwright(['plot', '--data', join(out, 'nope.csv'), '--task', 'x', '--base-url', mock.baseUrl]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /nope\.csv does not exist/);
+    const badLibrary = await plotwright(['plot', '--data', csv, '--task', 'x', '--library', 'ggplot']);
+    assert.equal(badLibrary.code, 2);
+    assert.match(badLibrary.stderr, /--library must be one of matplotlib, seaborn, plotly/);
+    const noTask = await plotwright(['plot', '--data', csv]);
+    assert.equal(noTask.code, 2);
+  });
+
+  it('explains a rejected key without printing it', async () => {
+    mock.enqueue({ status: 401 });
+    const result = await plotwright(['plot', '--data', csv, '--task', 'x', '--base-url', mock.baseUrl, '--json']);
+    assert.equal(result.code, 1);
+    assert.match(result.json!.error ?? '', /401/);
+    assert.doesNotMatch(result.stdout + result.stderr, /sk-test-key-123/);
+  });
+});

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { ChromiumMissingError, PlotlyRenderer } from '../../src/kernel/plotlyRenderer.js';
+import { HeadlessKernel } from '../../src/kernel/headlessKernel.js';
+import { plotlyOutputs } from '../../src/kernel/kernel.js';
+import { isPng, makeTempDir, pngSize } from '../support/kernelFixtures.js';
+
+describe('PlotlyRenderer', { timeout: 180_000 }, () => {
+  const renderer = new PlotlyRenderer();
+
+  after(async () => {
+    await renderer.close();
+  });
+
+  it('renders a figure from the kernel to a PNG', async () => {
+    await renderer.warmUp();
+    const dir = makeTempDir();
+    const kernel = await HeadlessKernel.start({ cwd: dir.path });
+    try {
+      const code = 'import plotly.express as px\nimport pandas as pd\ndf = pd.DataFrame({"a": [1, 2, 3], "b": [4, 1, 6]})\npx.bar(df, x="a", y="b", title="bars")';
+      const result = await kernel.execute(code);
+      assert.equal(result.status, 'ok', JSON.stringify(result.error));
+      const [figure] = plotlyOutputs(result);
+      assert.ok(figure);
+      const png = await renderer.render(figure);
+      assert.ok(isPng(png));
+      assert.ok(png.length > 5_000, `PNG too small: ${png.length}`);
+      assert.deepEqual(pngSize(png), { width: 700, height: 500 });
+    } finally {
+      await kernel.dispose();
+      dir.remove();
+    }
+  });
+
+  it('uses the layout size and renders concurrent requests one at a time', async () => {
+    const small = { data: [{ type: 'scatter', y: [1, 3, 2] }], layout: { width: 320, height: 240 } };
+    const big = { data: [{ type: 'bar', x: ['a', 'b'], y: [2, 5] }] };
+    const [a, b, c] = await Promise.all([renderer.render(small), renderer.render(big), renderer.renderBase64(small, { scale: 2 })]);
+    assert.deepEqual(pngSize(a), { width: 320, height: 240 });
+    assert.deepEqual(pngSize(b), { width: 700, height: 500 });
+    assert.deepEqual(pngSize(Buffer.from(c, 'base64')), { width: 640, height: 480 });
+  });
+
+  it('says how to install chromium when it is missing', async () => {
+    const missing = new PlotlyRenderer({ executablePath: '/nonexistent/chromium' });
+    await assert.rejects(missing.render({ data: [] }), (err: unknown) => {
+      assert.ok(err instanceof ChromiumMissingError);
+      assert.match(err.message, /sudo apt-get install chromium/);
+      assert.match(err.message, /PLOTWRIGHT_CHROMIUM/);
+      return true;
+    });
+    await missing.close();
+  });
+});
