@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const pureLayers = ['src/core/**', 'src/llm/**', 'src/kernel/**', 'src/drawings/**', 'src/cli/**', 'benchmark/**'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-results/**', 'media/**/*.js'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-results/**', 'media/**/*.js', '.e2e/**', '**/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

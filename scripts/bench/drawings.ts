@@ -1,6 +1,6 @@
 // `npm run bench:drawings`: synthesis (and trace inference) over ../shared/drawings, written to
 // docs/performance.md beside the numbers of Ellis et al. (NeurIPS 2018).
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import {
   formatCount,
@@ -79,6 +79,7 @@ function inferenceMarkdown(summary: InferenceSummary): string[] {
 
 async function main(): Promise<void> {
   const dir = argValue('dir') ?? DEFAULT_DIR;
+  const loadAtStart = loadavg()[0];
   const drawings = loadDrawings(join(dir, 'drawings.json'));
   const synth = await measureSynthesis(drawings, {
     timeoutMs: TIMEOUT_MS,
@@ -101,7 +102,8 @@ async function main(): Promise<void> {
     '## Drawings: hand drawing → trace → graphics program',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ` +
-      `Node ${process.version}, over the ${drawings.length} drawings of ../shared/drawings ` +
+      `Node ${process.version}, load average ${loadAtStart.toFixed(1)} at the start, ` +
+      `over the ${drawings.length} drawings of ../shared/drawings ` +
       '(Ellis, Ritchie, Solar-Lezama & Tenenbaum, NeurIPS 2018). `npm run bench:drawings`.',
     '',
     ...synthesisMarkdown(synth.summary, synth.items),

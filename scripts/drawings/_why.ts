@@ -15,8 +15,8 @@ for (const r of loadDrawings('/work/shared/drawings/drawings.json').filter((d) =
     const i = idx.get(key(p));
     if (i === undefined) console.log(r.id, 'NO CANDIDATE', key(p)); else truthSel.push(i);
   }
-  const res = searchTraces(cands, map.inkPixels.length, 65536, { neighbours: 0, overlapCost: DEFAULT_PARAMS.overlapCost });
-  console.log(r.id, 'cands', cands.length, 'ink', map.inkPixels.length, 'found E', res.energy.toFixed(1), 'truth E', energyOf(cands, truthSel, map.inkPixels.length, 65536, DEFAULT_PARAMS.overlapCost).toFixed(1));
+  const res = searchTraces(cands, map.inkPixels.length, 65536, { neighbours: 0 });
+  console.log(r.id, 'cands', cands.length, 'ink', map.inkPixels.length, 'found E', res.energy.toFixed(1), 'truth E', energyOf(cands, truthSel, map.inkPixels.length, 65536).toFixed(1));
   for (const k of res.selected) console.log('  found', key(cands[k].primitive), cands[k].intrinsic.toFixed(1));
   for (const k of truthSel) console.log('  truth', key(cands[k].primitive), cands[k].intrinsic.toFixed(1));
 }

@@ -143,7 +143,13 @@ async function runInfer(args: string[], deps: DrawingsCommandDeps): Promise<numb
     throw new UsageError(`no such image: ${values.image}`);
   }
   const top = Math.max(1, positiveNumber('top', str(values.top), 5, { integer: true }));
-  const result = await deps.infer(resolve(values.image), { top });
+  let result: Awaited<ReturnType<Infer>>;
+  try {
+    result = await deps.infer(resolve(values.image), { top });
+  } catch (error) {
+    console.error(`plotwright drawings infer: ${(error as Error).message}`);
+    return 1;
+  }
   deps.log(JSON.stringify({ traces: result.traces, ms: Math.round(result.ms) }, null, 2));
   return 0;
 }

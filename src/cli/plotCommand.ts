@@ -61,22 +61,14 @@ function suffixed(path: string, index: number): string {
   return index === 0 ? path : path.replace(/(\.png)?$/i, `-${index + 1}.png`);
 }
 
-async function writeFigures(outcome: PlotOutcome, outPath: string): Promise<string[]> {
+async function writeFigures(outcome: PlotOutcome, outPath: string, renderer: PlotlyRenderer): Promise<string[]> {
   const last = outcome.attempts[outcome.attempts.length - 1];
   if (!last?.result) {
     return [];
   }
   const pngs: Buffer[] = imageOutputs(last.result).map((b64) => Buffer.from(b64, 'base64'));
-  const figures = plotlyOutputs(last.result);
-  if (figures.length > 0) {
-    const renderer = new PlotlyRenderer();
-    try {
-      for (const figure of figures) {
-        pngs.push(await renderer.render(figure));
-      }
-    } finally {
-      await renderer.close();
-    }
+  for (const figure of plotlyOutputs(last.result)) {
+    pngs.push(await renderer.render(figure));
   }
   return pngs.map((png, index) => {
     const path = suffixed(outPath, index);
@@ -181,6 +173,11 @@ export async function runPlotCommand(args: string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
   const workDir = mkdtempSync(join(tmpdir(), 'plotwright-run-'));
   let kernel: HeadlessKernel | undefined;
+  const renderer = new PlotlyRenderer();
+  if (library === 'plotly') {
+    // Starting Chromium and loading plotly.js takes seconds: do it while the model thinks.
+    renderer.warmUp().catch(() => undefined);
+  }
   try {
     const python = await resolvePython({ explicit: values.python });
     progress(`Starting a Python kernel (${python.path})…`);
@@ -235,7 +232,7 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       writeFileSync(resolve(values['code-out']), outcome.code);
     }
     if (outcome.ok) {
-      const paths = await writeFigures(outcome, outPath);
+      const paths = await writeFigures(outcome, outPath, renderer);
       result.pngPaths = paths;
       result.pngPath = paths[0];
       if (paths.length === 0) {
@@ -248,7 +245,7 @@ export async function runPlotCommand(args: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await kernel?.dispose();
+    await Promise.all([kernel?.dispose(), renderer.close()]);
     rmSync(workDir, { recursive: true, force: true });
   }
   return report();

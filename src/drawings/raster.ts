@@ -33,7 +33,7 @@ export interface GeometryOptions {
   arrowLength?: number;
   /** Half-angle between a barb and the shaft, in degrees (default 28). */
   arrowAngleDeg?: number;
-  /** Dash and gap lengths in px for `solid: false` lines (default 6 and 4); `false` draws them whole. */
+  /** Dash and gap lengths in px for `solid: false` lines (default 6 and 6); `false` draws them whole. */
   dashes?: { on: number; off: number } | false;
   /** Number of sides of the polygon that stands for a circle (default 64). */
   circleSides?: number;
@@ -142,7 +142,7 @@ export function primitiveSegments(p: Primitive, options: GeometryOptions = {}): 
       const a = gridToPixel(p.x1, p.y1);
       const b = gridToPixel(p.x2, p.y2);
       const shaft: Segment = { x1: a.px, y1: a.py, x2: b.px, y2: b.py };
-      const dashes = options.dashes ?? { on: 6, off: 4 };
+      const dashes = options.dashes ?? { on: 6, off: 6 };
       const out = !p.solid && dashes ? dashSegment(shaft, dashes.on, dashes.off) : [shaft];
       if (p.arrow) {
         out.push(...arrowHeadSegments(a.px, a.py, b.px, b.py, options.arrowLength ?? 9, options.arrowAngleDeg ?? 28));

@@ -801,18 +801,22 @@ class Bridge:
 
         if reason in ('timeout', 'cancelled'):
             interrupt = outputs.drop_errors('KeyboardInterrupt')
+            note = '.'
             if outcome['stuck']:
-                self.kernel.restart()
-                restarted = True
+                try:
+                    self.kernel.restart()
+                    restarted = True
+                    note = '; the kernel ignored the interrupt and was restarted, so its state is gone.'
+                except KernelStartError as error:
+                    note = f'; the kernel ignored the interrupt and restarting it failed: {error}'
             if reason == 'timeout':
                 error = {
                     'ename': 'TimeoutError',
-                    'evalue': f'Execution timed out after {seconds_text(timeout)} s'
-                    + ('; the kernel ignored the interrupt and was restarted, so its state is gone.' if outcome['stuck'] else '.'),
+                    'evalue': f'Execution timed out after {seconds_text(timeout)} s{note}',
                     'traceback': interrupt['traceback'] if interrupt else [],
                 }
             else:
-                error = cancelled_error()
+                error = cancelled_error(note)
             kernel_ms = reply_duration_ms(reply) if reply else None
             return self._result(request_id, reason, outputs, error, kernel_ms, restarted)
 
@@ -851,8 +855,8 @@ class Bridge:
         }
 
 
-def cancelled_error():
-    return {'ename': 'Cancelled', 'evalue': 'Execution was cancelled.', 'traceback': []}
+def cancelled_error(note='.'):
+    return {'ename': 'Cancelled', 'evalue': f'Execution was cancelled{note}', 'traceback': []}
 
 
 def main():

@@ -1,5 +1,10 @@
-// A real Jupyter kernel (ipykernel) without a notebook: Node talks JSON lines to a small Python
-// bridge (bridge.py) that drives the kernel through jupyter_client. Used by the CLI and the benchmark.
+// A real Jupyter kernel (ipykernel) without a notebook, for the CLI and the benchmark. Node talks JSON
+// lines to a small Python bridge (bridge.py), which launches ipykernel and speaks the Jupyter protocol
+// to it over zmq. Timeouts, interrupts, crash detection and restarts happen in the bridge; Node keeps
+// a watchdog and replaces a bridge that dies.
+//
+// kernelMs is measured inside the kernel from IPython's pre_run_cell to the end of figure capture, so
+// it includes rendering figures to PNG; durationMs − kernelMs is what the runner itself costs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -274,16 +279,18 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error)
   });
 }
 
-/** bridge.py sits next to this module in the sources; a bundle should copy it (and kernel_setup.py). */
+const PYTHON_FILES = ['bridge.py', 'kernel_setup.py', 'kernel_launcher.py'];
+
+/** The Python files sit next to this module in the sources; a bundle copies them next to itself. */
 export function findBridgeScript(): string {
   const here = moduleDir();
   const candidates = [here, join(here, 'kernel'), join(here, '..', 'src', 'kernel'), join(here, '..', '..', 'src', 'kernel')];
   for (const dir of candidates) {
-    if (existsSync(join(dir, 'bridge.py')) && existsSync(join(dir, 'kernel_setup.py'))) {
+    if (PYTHON_FILES.every((name) => existsSync(join(dir, name)))) {
       return join(dir, 'bridge.py');
     }
   }
-  throw new Error(`Cannot find the kernel bridge (bridge.py, kernel_setup.py) near ${here}.`);
+  throw new Error(`Cannot find the kernel's Python files (${PYTHON_FILES.join(', ')}) near ${here}.`);
 }
 
 function moduleDir(): string {

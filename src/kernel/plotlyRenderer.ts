@@ -84,6 +84,8 @@ export class PlotlyRenderer {
   async close(): Promise<void> {
     this.closed = true;
     await this.queue;
+    // A launch still under way (warmUp) must finish before its browser can be closed.
+    await this.page?.catch(() => undefined);
     await this.reset();
   }
 

@@ -4,7 +4,7 @@ import { programCost } from '../../src/drawings/cost.js';
 import { evaluateProgram, translateTrace } from '../../src/drawings/evaluate.js';
 import type { LoopStmt, Statement } from '../../src/drawings/program.js';
 import { synthesize } from '../../src/drawings/synthesize.js';
-import { sameTrace } from '../../src/drawings/trace.js';
+import { sameTrace, type Trace } from '../../src/drawings/trace.js';
 import { drawings } from './dataset.js';
 
 describe('drawings synthesizer', () => {
@@ -81,6 +81,19 @@ describe('drawings synthesizer', () => {
     for (const loop of loops(natural.program.body)) {
       assert.ok(loop.body.some((s) => s.kind !== 'if'));
     }
+  });
+
+  it('splits a large trace into parts and still redraws it exactly', async () => {
+    const grid: Trace = [];
+    for (let i = 0; i < 8; i++) {
+      for (let j = 0; j < 5; j++) {
+        grid.push({ type: 'circle', x: 3 * i + 1, y: 3 * j + 1, r: 1 });
+      }
+    }
+    const result = await synthesize(grid, { timeoutMs: 3000 });
+    assert.ok(sameTrace(evaluateProgram(result.program), grid));
+    assert.ok(result.cost < 3 * grid.length);
+    assert.ok(result.ms < 6000, `${result.ms} ms`);
   });
 
   it('is deterministic', async () => {

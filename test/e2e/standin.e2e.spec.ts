@@ -97,8 +97,10 @@ describe("Jupyter stand-in: its own .ipynb serializer (VS Code's built-in one di
     session = await startCodeServer({
       workspace,
       extensions: [await packageExtension(STANDIN)],
-      disableExtensions: ['vscode.ipynb'],
+      disableBuiltinExtensions: ['vscode.ipynb'],
       name: 'standin-serializer',
+      // Tall enough that all five cells stay rendered: the notebook's cell list is virtualised.
+      viewport: { width: 1400, height: 2200 },
     });
   });
 
@@ -121,8 +123,9 @@ describe("Jupyter stand-in: its own .ipynb serializer (VS Code's built-in one di
     assert.equal(cells[1].outputs.images, 1);
     assert.deepEqual(cells[2].outputMimes, ['application/vnd.plotly.v1+json']);
     assert.match(cells[3].outputs.text, /ZeroDivisionError/);
-    // Jupyter stops the queue at the first error.
+    // Jupyter stops the queue at the first error: the last cell never ran and is not left pending.
     assert.equal(cells[4].executionOrder, undefined);
+    assert.equal(cells[4].state, undefined);
 
     await s.runCommand('File: Save');
     const saved = await waitFor(() => {

@@ -26,10 +26,14 @@ describe('resolvePython', { timeout: 60_000 }, () => {
     assert.match(found.skipped[0]!, /python3 .*lacks ipykernel, jupyter_client, matplotlib, pandas/);
   });
 
-  it('uses the default fallbacks when nothing is configured (pyenv python3 lacks the packages here)', async () => {
+  it('uses the default fallbacks when nothing is configured', async () => {
     clearPythonCache();
     const found = await resolvePython({ env: { ...process.env, PLOTWRIGHT_PYTHON: undefined } });
-    assert.equal(found.path, '/usr/bin/python3');
+    // On this machine python3 on PATH is a pyenv build without the packages, so this is /usr/bin/python3.
+    assert.ok(found.versions.ipykernel && found.versions.matplotlib && found.versions.pandas);
+    if (found.skipped.length > 0) {
+      assert.equal(found.path, '/usr/bin/python3');
+    }
   });
 
   it('prefers PLOTWRIGHT_PYTHON and an explicit interpreter', async () => {

@@ -98,60 +98,6 @@ export function attributeTrace(
   return out.concat(alts.slice(0, alternatives));
 }
 
-/**
- * Evidence for an arrow head at (tx, ty) on a shaft from (fx, fy): ink behind the tip, off to both
- * sides of the shaft, beyond what the rest of the trace would put there. `expected` marks the pixels
- * that a clean rendering of the trace inks; counting (rather than masking pixel by pixel) keeps the
- * comparison fair when the hand drew a neighbouring stroke a few px off the grid.
- * Returns the smaller of the two sides' surplus pixel counts.
- */
-export function headInk(
-  map: InkMap,
-  expected: Uint8Array,
-  fx: number,
-  fy: number,
-  tx: number,
-  ty: number,
-  reach = 11,
-  clearance = 2.5,
-): { left: number; right: number } {
-  const len = Math.hypot(fx - tx, fy - ty) || 1;
-  const bx = (fx - tx) / len;
-  const by = (fy - ty) / len;
-  const shaft: Segment = { x1: fx, y1: fy, x2: tx, y2: ty };
-  const real = [0, 0];
-  const predicted = [0, 0];
-  const c0 = Math.max(0, Math.floor(tx - reach));
-  const c1 = Math.min(map.width - 1, Math.ceil(tx + reach));
-  const r0 = Math.max(0, Math.floor(ty - reach));
-  const r1 = Math.min(map.height - 1, Math.ceil(ty + reach));
-  for (let row = r0; row <= r1; row++) {
-    for (let col = c0; col <= c1; col++) {
-      const i = row * map.width + col;
-      const isInk = map.inkIndex[i] >= 0;
-      if (!isInk && !expected[i]) {
-        continue;
-      }
-      const back = (col - tx) * bx + (row - ty) * by;
-      const lateral = -(col - tx) * by + (row - ty) * bx;
-      if (back < -1 || back > reach || Math.abs(lateral) > 8 || Math.abs(lateral) > back * 1.4 + 2) {
-        continue;
-      }
-      if (segmentDistance(col, row, shaft) <= clearance) {
-        continue;
-      }
-      const side = lateral < 0 ? 0 : 1;
-      if (isInk) {
-        real[side]++;
-      }
-      if (expected[i]) {
-        predicted[side]++;
-      }
-    }
-  }
-  return { left: real[0] - predicted[0], right: real[1] - predicted[1] };
-}
-
 /** Pixels a clean rendering of these segments inks. */
 export function expectedInk(segments: Segment[], width: number, height: number, strokeWidth = 2.5): Uint8Array {
   const raster = { width, height, data: new Uint8Array(width * height).fill(255) };

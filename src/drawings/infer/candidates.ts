@@ -16,6 +16,8 @@ export interface Candidate {
   /** Pixels on the primitive's own stroke, and pixels within 2 px of it (line ends left out of both). */
   stroke: Int32Array;
   halo: Int32Array;
+  /** Cost per px of another primitive's stroke inside this one's halo. */
+  haloCost: number;
 }
 
 /** Pixels on, and within `reach` px of, the segments; a line's last `endClear` px at each end are left out. */
@@ -109,6 +111,18 @@ function explainList(
   return { pixels: Int32Array.from(pixels), residual: Float32Array.from(residual) };
 }
 
+function diskPixels(cx: number, cy: number, radius: number, width: number, height: number): Int32Array {
+  const out: number[] = [];
+  for (let row = Math.max(0, Math.floor(cy - radius)); row <= Math.min(height - 1, Math.ceil(cy + radius)); row++) {
+    for (let col = Math.max(0, Math.floor(cx - radius)); col <= Math.min(width - 1, Math.ceil(cx + radius)); col++) {
+      if (Math.hypot(col - cx, row - cy) <= radius) {
+        out.push(row * width + col);
+      }
+    }
+  }
+  return Int32Array.from(out);
+}
+
 function possibleHeads(s: Segment): Segment[] {
   return [...arrowHeadSegments(s.x1, s.y1, s.x2, s.y2, 10, 30), ...arrowHeadSegments(s.x2, s.y2, s.x1, s.y1, 10, 30)];
 }
@@ -132,11 +146,12 @@ function makeCandidate(
     // A line may carry a head at either end: its explanation reaches the ink of both possible heads,
     // so head ink never has to be explained by spurious little lines.
     ...explainList(map, params, primitive.type === 'line' ? [...segments, ...possibleHeads(segments[0])] : segments, circle),
-    // Circles take no part in the overlap cost: the drawings have circles touching circles and
-    // circles inscribed in boxes, which would look like overlap at the tangent points.
-    ...(primitive.type === 'circle'
-      ? { stroke: new Int32Array(0), halo: new Int32Array(0) }
+    // A circle's outline takes no part in the overlap cost (the drawings have circles touching
+    // circles and circles inscribed in boxes), but nothing may be drawn well inside it.
+    ...(circle
+      ? { stroke: new Int32Array(0), halo: diskPixels(circle.cx, circle.cy, circle.r - 3, map.width, map.height) }
       : strokeAndHalo(segments, map.width, map.height, 2, primitive.type === 'line' ? 4 : 0)),
+    haloCost: circle ? params.insideCircleCost : params.overlapCost,
   };
 }
 

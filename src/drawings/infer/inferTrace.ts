@@ -5,6 +5,7 @@
 // (search.ts); arrow heads and dashes are then read off the ink around each line (attributes.ts).
 import { RASTER_SIZE, readRaster, resizeRaster, type Raster } from '../raster.js';
 import { primitiveKey, traceKeys, type Trace } from '../trace.js';
+import { estimateGridOffset, shiftRaster } from './alignment.js';
 import { attributeTrace } from './attributes.js';
 import { enumerateCandidates } from './candidates.js';
 import { buildInkMap } from './inkMap.js';
@@ -15,6 +16,8 @@ export interface InferOptions {
   /** How many traces to return (at least 1). */
   top: number;
   signal?: AbortSignal;
+  /** Time after which the search settles for what it has found (default 6000 ms). */
+  budgetMs?: number;
 }
 
 export interface ScoredTrace {
@@ -37,24 +40,17 @@ export function inferTracesFromRaster(
   const start = performance.now();
   const top = Math.max(1, Math.floor(options.top));
   const image = resizeRaster(raster, RASTER_SIZE, RASTER_SIZE);
-  const map = buildInkMap(image, params.inkThreshold);
-  options.signal?.throwIfAborted();
-  const candidates = enumerateCandidates(map, params, options.signal);
-  const search = searchTraces(candidates, map.inkPixels.length, map.width * map.height, {
-    neighbours: 3 * top + 5,
-    overlapCost: params.overlapCost,
-    signal: options.signal,
-  });
-  const structures = [{ selected: search.selected, energy: search.energy }, ...search.neighbours];
+  // A drawing noticeably off the grid is also read shifted back onto it; the better reading wins.
+  const offset = estimateGridOffset(image);
+  const shifted = Math.max(Math.abs(offset.dx), Math.abs(offset.dy)) >= params.realignFrom;
+  const views = shifted ? [image, shiftRaster(image, offset.dx, offset.dy)] : [image];
+  const budget = options.budgetMs ?? 6000;
   const scored: ScoredTrace[] = [];
-  for (const s of structures) {
-    options.signal?.throwIfAborted();
-    const trace = s.selected.map((k) => candidates[k].primitive);
-    const segments = s.selected.map((k) => candidates[k].segments);
-    for (const a of attributeTrace(map, params, trace, segments, top)) {
-      scored.push({ primitives: a.trace, score: -(s.energy + a.cost) });
-    }
-  }
+  views.forEach((view, v) => {
+    const viewStart = performance.now();
+    const deadline = viewStart + (start + budget - viewStart) / (views.length - v);
+    scored.push(...readView(view, top, params, options.signal, deadline));
+  });
   scored.sort((p, q) => q.score - p.score);
   const seen = new Set<string>();
   const traces: ScoredTrace[] = [];
@@ -70,6 +66,29 @@ export function inferTracesFromRaster(
     }
   }
   return { traces, ms: Math.round(performance.now() - start) };
+}
+
+/** Candidates, search and attributes on one view of the image; every reading worth ranking. */
+function readView(image: Raster, top: number, params: InferParams, signal: AbortSignal | undefined, deadline: number): ScoredTrace[] {
+  const map = buildInkMap(image, params.inkThreshold);
+  signal?.throwIfAborted();
+  const candidates = enumerateCandidates(map, params, signal);
+  const search = searchTraces(candidates, map.inkPixels.length, map.width * map.height, {
+    neighbours: 3 * top + 5,
+    signal,
+    deadline,
+  });
+  const structures = [{ selected: search.selected, energy: search.energy }, ...search.neighbours];
+  const scored: ScoredTrace[] = [];
+  for (const s of structures) {
+    signal?.throwIfAborted();
+    const trace = s.selected.map((k) => candidates[k].primitive);
+    const segments = s.selected.map((k) => candidates[k].segments);
+    for (const a of attributeTrace(map, params, trace, segments, top)) {
+      scored.push({ primitives: a.trace, score: -(s.energy + a.cost) });
+    }
+  }
+  return scored;
 }
 
 function sortTrace(trace: Trace): Trace {

@@ -29,6 +29,10 @@ export interface InferParams {
   arrowWeight: number;
   /** Cost per px of one primitive's stroke running along another's (the drawings do not stack strokes). */
   overlapCost: number;
+  /** Cost per px of any stroke drawn well inside a circle. */
+  insideCircleCost: number;
+  /** Also read the image shifted onto the grid when its estimated offset reaches this many px. */
+  realignFrom: number;
   /** Model circles have this radius in px (hand-drawn ones tend to be a little small). */
   circleRadius: number;
 }
@@ -40,7 +44,7 @@ export const DEFAULT_PARAMS: InferParams = {
   missNear: 2,
   missFar: 6,
   missWeight: 2,
-  primitiveCost: { circle: 10, rectangle: 10, line: 15 },
+  primitiveCost: { circle: 10, rectangle: 10, line: 12 },
   supportTolerance: 4,
   minSupport: 0.7,
   dashedCost: 10,
@@ -49,6 +53,8 @@ export const DEFAULT_PARAMS: InferParams = {
   arrowMargin: 8,
   arrowFloor: -2,
   arrowWeight: 1.5,
-  overlapCost: 0.5,
+  overlapCost: 0,
+  insideCircleCost: 1,
+  realignFrom: 2,
   circleRadius: 16,
 };

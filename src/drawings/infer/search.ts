@@ -3,8 +3,8 @@
 // Energy of a set S (lower is better):
 //   Σ over ink pixels of the smallest residual any member leaves there (1 when no member is near)
 // + Σ over members of their intrinsic cost (model drawn off the ink, complexity)
-// + overlapCost × Σ over pairs of members of how many px of one's stroke run along the other
-//   (the drawings never stack primitives on top of each other; line ends may touch anything).
+// + Σ over pairs of members of how many px of one's stroke run along the other or inside a circle,
+//   times the other's haloCost (the drawings do not stack strokes; line ends may touch anything).
 import { segmentDistance } from '../raster.js';
 import type { Candidate } from './candidates.js';
 
@@ -17,16 +17,17 @@ export interface SearchResult {
 
 export interface SearchOptions {
   neighbours: number;
-  overlapCost: number;
   maxSteps?: number;
   signal?: AbortSignal;
+  /** performance.now() after which the local search stops improving and returns what it has. */
+  deadline?: number;
 }
 
 /** What a set of members puts on the page: coverage of the ink, and stroke/halo counts per pixel. */
 class Canvas {
   readonly cov: Float32Array;
   readonly strokes: Int16Array;
-  readonly halos: Int16Array;
+  readonly halos: Float32Array;
 
   constructor(
     private readonly candidates: Candidate[],
@@ -36,40 +37,42 @@ class Canvas {
   ) {
     this.cov = new Float32Array(inkCount).fill(1);
     this.strokes = new Int16Array(pixelCount);
-    this.halos = new Int16Array(pixelCount);
+    this.halos = new Float32Array(pixelCount);
     for (const k of members) {
       this.add(k);
     }
   }
 
   add(k: number): void {
-    const { pixels, residual, stroke, halo } = this.candidates[k];
+    const { pixels, residual, stroke, halo, haloCost } = this.candidates[k];
     for (let i = 0; i < pixels.length; i++) {
       if (residual[i] < this.cov[pixels[i]]) {
         this.cov[pixels[i]] = residual[i];
       }
     }
-    this.shift(stroke, halo, 1);
-  }
-
-  shift(stroke: Int32Array, halo: Int32Array, by: number): void {
     for (const p of stroke) {
-      this.strokes[p] += by;
+      this.strokes[p] += 1;
     }
-    for (const p of halo) {
-      this.halos[p] += by;
+    if (haloCost > 0) {
+      for (const p of halo) {
+        this.halos[p] += haloCost;
+      }
     }
   }
 
-  /** Overlap (px, halved for symmetry) between candidate k and the members. */
+  /** Overlap cost between candidate k and the members (each pair counted both ways, halved). */
   overlap(k: number): number {
-    const { stroke, halo } = this.candidates[k];
+    const { stroke, halo, haloCost } = this.candidates[k];
     let o = 0;
     for (const p of stroke) {
       o += this.halos[p];
     }
-    for (const p of halo) {
-      o += this.strokes[p];
+    if (haloCost > 0) {
+      let n = 0;
+      for (const p of halo) {
+        n += this.strokes[p];
+      }
+      o += haloCost * n;
     }
     return o / 2;
   }
@@ -96,11 +99,11 @@ class Canvas {
   }
 }
 
-export function energyOf(candidates: Candidate[], selected: number[], inkCount: number, pixelCount: number, overlapCost: number): number {
+export function energyOf(candidates: Candidate[], selected: number[], inkCount: number, pixelCount: number): number {
   const canvas = new Canvas(candidates, inkCount, pixelCount, []);
   let e = 0;
   for (const k of selected) {
-    e += candidates[k].intrinsic + overlapCost * canvas.overlap(k);
+    e += candidates[k].intrinsic + canvas.overlap(k);
     canvas.add(k);
   }
   return e + canvas.explainTotal();
@@ -112,8 +115,8 @@ interface Move {
   delta: number;
 }
 
-function addCost(candidates: Candidate[], canvas: Canvas, k: number, overlapCost: number): number {
-  return canvas.explainDelta(k) + candidates[k].intrinsic + overlapCost * canvas.overlap(k);
+function addCost(candidates: Candidate[], canvas: Canvas, k: number, withOverlap: boolean): number {
+  return canvas.explainDelta(k) + candidates[k].intrinsic + (withOverlap ? canvas.overlap(k) : 0);
 }
 
 /** Adds the candidate with the largest drop in energy while anything helps (never those in `banned`). */
@@ -122,7 +125,7 @@ function greedyFill(
   selected: number[],
   inkCount: number,
   pixelCount: number,
-  overlapCost: number,
+  withOverlap: boolean,
   banned: Set<number>,
   signal?: AbortSignal,
 ): void {
@@ -136,7 +139,7 @@ function greedyFill(
       if (inSet.has(k) || banned.has(k)) {
         continue;
       }
-      const delta = addCost(candidates, canvas, k, overlapCost);
+      const delta = addCost(candidates, canvas, k, withOverlap);
       if (delta < bestDelta) {
         bestDelta = delta;
         best = k;
@@ -152,24 +155,25 @@ function greedyFill(
 }
 
 /** Every single move from `selected`: add one, remove one, or swap one for another. */
-function singleMoves(candidates: Candidate[], selected: number[], inkCount: number, pixelCount: number, overlapCost: number): Move[] {
+function singleMoves(candidates: Candidate[], selected: number[], inkCount: number, pixelCount: number): Move[] {
   const inSet = new Set(selected);
   const all = new Canvas(candidates, inkCount, pixelCount, selected);
   const base = all.explainTotal();
   const moves: Move[] = [];
   for (let k = 0; k < candidates.length; k++) {
     if (!inSet.has(k)) {
-      moves.push({ remove: -1, add: k, delta: addCost(candidates, all, k, overlapCost) });
+      moves.push({ remove: -1, add: k, delta: addCost(candidates, all, k, true) });
     }
   }
   for (const r of selected) {
     const rest = selected.filter((k) => k !== r);
     const without = new Canvas(candidates, inkCount, pixelCount, rest);
-    const removeDelta = without.explainTotal() - base - candidates[r].intrinsic - overlapCost * without.overlap(r);
+    const removeDelta = without.explainTotal() - base - candidates[r].intrinsic - without.overlap(r);
     moves.push({ remove: r, add: -1, delta: removeDelta });
+    // Swaps only between neighbours: a far-away candidate is better judged as an addition.
     for (let k = 0; k < candidates.length; k++) {
-      if (!inSet.has(k)) {
-        moves.push({ remove: r, add: k, delta: removeDelta + addCost(candidates, without, k, overlapCost) });
+      if (!inSet.has(k) && boxesMeet(candidates[r], candidates[k])) {
+        moves.push({ remove: r, add: k, delta: removeDelta + addCost(candidates, without, k, true) });
       }
     }
   }
@@ -196,7 +200,13 @@ function lookalikes(candidates: Candidate[], r: number, inkCount: number): Set<n
   return out;
 }
 
+const boxCache = new WeakMap<Candidate, [number, number, number, number]>();
+
 function boxOf(c: Candidate): [number, number, number, number] {
+  const cached = boxCache.get(c);
+  if (cached) {
+    return cached;
+  }
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
@@ -207,7 +217,9 @@ function boxOf(c: Candidate): [number, number, number, number] {
     x1 = Math.max(x1, s.x1, s.x2);
     y1 = Math.max(y1, s.y1, s.y2);
   }
-  return [x0, y0, x1, y1];
+  const box: [number, number, number, number] = [x0, y0, x1, y1];
+  boxCache.set(c, box);
+  return box;
 }
 
 /** Do the two candidates' bounding boxes meet (within 3 px)? */
@@ -240,19 +252,19 @@ function applyMove(selected: number[], m: Move): number[] {
 }
 
 export function searchTraces(candidates: Candidate[], inkCount: number, pixelCount: number, options: SearchOptions): SearchResult {
-  const gamma = options.overlapCost;
-  const energy = (sel: number[]): number => energyOf(candidates, sel, inkCount, pixelCount, gamma);
+  const energy = (sel: number[]): number => energyOf(candidates, sel, inkCount, pixelCount);
   let selected: number[] = [];
   // The first pass ignores overlaps: otherwise a large early mistake (a box spanning several boxes)
   // would push the right primitives out through the overlap cost and block its own removal.
-  greedyFill(candidates, selected, inkCount, pixelCount, 0, new Set(), options.signal);
+  greedyFill(candidates, selected, inkCount, pixelCount, false, new Set(), options.signal);
   let current = energy(selected);
   const maxSteps = options.maxSteps ?? 60;
-  for (let step = 0; step < maxSteps; step++) {
+  const late = (): boolean => options.deadline !== undefined && performance.now() > options.deadline;
+  for (let step = 0; step < maxSteps && !late(); step++) {
     options.signal?.throwIfAborted();
     // Best single move (add, remove, swap).
     let best: Move | undefined;
-    for (const m of singleMoves(candidates, selected, inkCount, pixelCount, gamma)) {
+    for (const m of singleMoves(candidates, selected, inkCount, pixelCount)) {
       if (best === undefined || m.delta < best.delta) {
         best = m;
       }
@@ -266,6 +278,9 @@ export function searchTraces(candidates: Candidate[], inkCount: number, pixelCou
     // merged line in two, or a spurious rectangle into the lines it was made of).
     let improved = false;
     for (const r of selected) {
+      if (late()) {
+        break;
+      }
       const variants: Array<{ drop: Set<number>; banned: Set<number> }> = [
         { drop: new Set([r]), banned: new Set([r]) },
         { drop: new Set([r]), banned: lookalikes(candidates, r, inkCount) },
@@ -274,7 +289,7 @@ export function searchTraces(candidates: Candidate[], inkCount: number, pixelCou
       ];
       for (const { drop, banned } of variants) {
         const trial = selected.filter((k) => !drop.has(k));
-        greedyFill(candidates, trial, inkCount, pixelCount, gamma, banned, options.signal);
+        greedyFill(candidates, trial, inkCount, pixelCount, true, banned, options.signal);
         const e = energy(trial);
         if (e < current - 1e-6) {
           selected = trial;
@@ -288,14 +303,14 @@ export function searchTraces(candidates: Candidate[], inkCount: number, pixelCou
       }
     }
     // Compound move: drop two neighbouring members and refill (merges a line split in two).
-    for (let i = 0; i < selected.length && !improved; i++) {
+    for (let i = 0; i < selected.length && !improved && !late(); i++) {
       for (let j = i + 1; j < selected.length && !improved; j++) {
         const [a, b] = [selected[i], selected[j]];
         if (!touching(candidates[a], candidates[b])) {
           continue;
         }
         const trial = selected.filter((k) => k !== a && k !== b);
-        greedyFill(candidates, trial, inkCount, pixelCount, gamma, new Set([a, b]), options.signal);
+        greedyFill(candidates, trial, inkCount, pixelCount, true, new Set([a, b]), options.signal);
         const e = energy(trial);
         if (e < current - 1e-6) {
           selected = trial;
@@ -308,7 +323,7 @@ export function searchTraces(candidates: Candidate[], inkCount: number, pixelCou
       break;
     }
   }
-  const moves = singleMoves(candidates, selected, inkCount, pixelCount, gamma);
+  const moves = singleMoves(candidates, selected, inkCount, pixelCount);
   moves.sort((a, b) => a.delta - b.delta);
   const neighbours = moves.slice(0, options.neighbours).map((m) => ({ selected: applyMove(selected, m), energy: current + m.delta }));
   return { selected: [...selected], energy: current, neighbours };

@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { placeholderExtension } from './extensions.js';
 import { CHROMIUM, CODE_SERVER_ENTRY, RESULTS_DIR } from './paths.js';
-import { killTree } from './processTree.js';
+import { killTree, killTreeOnExit } from './processTree.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -20,8 +21,8 @@ export interface CodeServerOptions {
   extensions?: string[];
   /** User settings, on top of the harness defaults (no telemetry, no hot exit, no trust prompt). */
   settings?: Record<string, unknown>;
-  /** Extension ids to disable, built-in ones included (e.g. 'vscode.ipynb'). */
-  disableExtensions?: string[];
+  /** Built-in extensions to keep from loading (e.g. 'vscode.ipynb'); see placeholderExtension. */
+  disableBuiltinExtensions?: string[];
   /** Extra environment for code-server and thus the extension host (e.g. PLOTWRIGHT_PYTHON). */
   env?: Record<string, string>;
   /** Names the results folder; defaults to a timestamp. */
@@ -130,9 +131,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const commonArgs = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--config', config];
 
   let installExtensionsMs = 0;
-  if (options.extensions?.length) {
+  const placeholders = await Promise.all((options.disableBuiltinExtensions ?? []).map((id) => placeholderExtension(id)));
+  const vsixFiles = [...(options.extensions ?? []), ...placeholders];
+  if (vsixFiles.length > 0) {
     const started = performance.now();
-    const args = [CODE_SERVER_ENTRY, ...commonArgs, ...options.extensions.flatMap((vsix) => ['--install-extension', vsix])];
+    const args = [CODE_SERVER_ENTRY, ...commonArgs, ...vsixFiles.flatMap((vsix) => ['--install-extension', vsix])];
     try {
       await execFileAsync(process.execPath, args, { env, timeout: 120_000 });
     } catch (err) {
@@ -157,11 +160,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       '--disable-workspace-trust',
       '--disable-getting-started-override',
       '--disable-proxy',
-      ...(options.disableExtensions ?? []).flatMap((id) => ['--disable-extension', id]),
       resolve(options.workspace),
     ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  const unguard = server.pid === undefined ? () => undefined : killTreeOnExit(server.pid);
   const serverLog = createWriteStream(join(resultsDir, 'code-server.log'));
   server.stdout?.pipe(serverLog, { end: false });
   server.stderr?.pipe(serverLog, { end: false });
@@ -172,6 +175,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     if (server.pid !== undefined && server.exitCode === null) {
       await killTree(server.pid);
     }
+    unguard();
     serverLog.end();
     // VS Code's own logs (extension host, renderer, exthost output channels) are the best clue when a test fails.
     const logs = join(userDataDir, 'logs');

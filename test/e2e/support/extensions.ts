@@ -80,6 +80,58 @@ export async function packageExtension(spec: ExtensionSpec): Promise<string> {
   return vsix;
 }
 
+/**
+ * Plotwright itself: `node scripts/build.mjs`, then vsce on the repository root (its package.json
+ * and .vscodeignore). Not cached: the build is what is under test.
+ * Untested until src/extension.ts and the manifest's `main`/`contributes` exist.
+ */
+export async function packagePlotwright(): Promise<string> {
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  const outDir = join(E2E_DIR, 'vsix');
+  mkdirSync(outDir, { recursive: true });
+  const vsix = join(outDir, `${manifest.publisher}.${manifest.name}-${manifest.version}.vsix`);
+  await execFileAsync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs')], { cwd: REPO_ROOT, timeout: 120_000 });
+  await execFileAsync(vsceBin(), ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix], {
+    cwd: REPO_ROOT,
+    timeout: 120_000,
+  });
+  return vsix;
+}
+
+/**
+ * An empty extension with a built-in extension's id and a higher version: VS Code then loads it
+ * instead of the built-in one. This is how a session runs without a built-in extension, since
+ * code-server has no --disable-extension.
+ */
+export async function placeholderExtension(id: string): Promise<string> {
+  const [publisher, name] = id.split('.');
+  const vsix = join(E2E_DIR, 'vsix', `${id}-placeholder.vsix`);
+  if (existsSync(vsix)) {
+    return vsix;
+  }
+  const stage = join(E2E_DIR, 'stage', `${id}-placeholder`);
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(stage, { recursive: true });
+  const manifest = {
+    name,
+    publisher,
+    displayName: `${id} (disabled by the e2e tests)`,
+    description: `Stands in for the built-in ${id} so that it does not load.`,
+    version: '9999.0.0',
+    license: 'MIT',
+    engines: { vscode: '^1.95.0' },
+  };
+  writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(join(stage, 'README.md'), `# ${id} placeholder\n`);
+  writeFileSync(join(stage, 'LICENSE'), 'MIT\n');
+  mkdirSync(join(E2E_DIR, 'vsix'), { recursive: true });
+  await execFileAsync(vsceBin(), ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix], {
+    cwd: stage,
+    timeout: 120_000,
+  });
+  return vsix;
+}
+
 function vsceBin(): string {
   const bin = join(REPO_ROOT, 'node_modules', '.bin', 'vsce');
   if (!existsSync(bin)) {

@@ -86,3 +86,31 @@ function signalAll(pids: number[], signal: NodeJS.Signals): void {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+const guarded = new Set<number>();
+let hooksInstalled = false;
+
+/**
+ * Kills pid's tree if this process ends without close() having run (a crash, a test-runner
+ * timeout, Ctrl+C). Only synchronous work is possible then, so it is SIGKILL straight away.
+ */
+export function killTreeOnExit(pid: number): () => void {
+  guarded.add(pid);
+  if (!hooksInstalled) {
+    hooksInstalled = true;
+    const killAll = (): void => {
+      for (const root of guarded) {
+        signalAll([root, ...descendants(root)], 'SIGKILL');
+      }
+      guarded.clear();
+    };
+    process.on('exit', killAll);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.once(signal, () => {
+        killAll();
+        process.kill(process.pid, signal);
+      });
+    }
+  }
+  return () => guarded.delete(pid);
+}

@@ -75,7 +75,7 @@ export class StandinController implements vscode.Disposable, KernelLookup {
       const ok = await this.runCell(executions[i], kernel);
       if (!ok) {
         for (const rest of executions.slice(i + 1)) {
-          rest.start();
+          // Never started: ending it without a result takes it off the queue, as Jupyter does.
           rest.end(undefined);
         }
         return;

@@ -11,11 +11,13 @@ export function activate(context: vscode.ExtensionContext): Jupyter {
   const log = vscode.window.createOutputChannel('Jupyter (stand-in)', { log: true });
   context.subscriptions.push(log);
 
-  if (!vscode.extensions.getExtension('vscode.ipynb')) {
+  // VS Code's built-in ipynb extension normally reads and writes .ipynb; a second serializer for
+  // the same notebook type would be an error.
+  if (!otherSerializerExtension(context.extension.id)) {
     context.subscriptions.push(
       vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new IpynbSerializer(), { transientOutputs: false }),
     );
-    log.info('Registered the stand-in .ipynb serializer (the built-in ipynb extension is not enabled).');
+    log.info('Registered the stand-in .ipynb serializer (no other extension provides one).');
   }
 
   const startKernel = async (cwd: string): Promise<HeadlessKernel> => {
@@ -35,6 +37,13 @@ export function activate(context: vscode.ExtensionContext): Jupyter {
   );
   log.info(`Activated; controller ${CONTROLLER_ID} is preferred for ${NOTEBOOK_TYPE} notebooks.`);
   return createJupyterApi(controller, log);
+}
+
+function otherSerializerExtension(ownId: string): vscode.Extension<unknown> | undefined {
+  return vscode.extensions.all.find((extension) => {
+    const notebooks = (extension.packageJSON as { contributes?: { notebooks?: { type?: string }[] } }).contributes?.notebooks ?? [];
+    return extension.id.toLowerCase() !== ownId.toLowerCase() && notebooks.some((nb) => nb.type === NOTEBOOK_TYPE);
+  });
 }
 
 export function deactivate(): void {

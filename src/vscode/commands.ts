@@ -1,0 +1,302 @@
+// The command palette, menus and toolbar entries: thin handlers over PlotFlow and the core.
+import { readFile, stat } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { describeCsvText } from '../core/csvDescription.js';
+import { formatDescription } from '../core/describe.js';
+import { generatePlot, shortenTask } from '../core/plotEngine.js';
+import type { PlotLibrary } from '../core/prompts.js';
+import { pythonString } from '../kernel/dataFrameSession.js';
+import { API_KEY_SECRET, availableModels, chatModelFromSettings } from './chatModels.js';
+import type { ErrorPresenter } from './errorPresenter.js';
+import { executeCell, NotebookCellRunner, NotRunError } from './notebookCellRunner.js';
+import { outcomeSummary } from './outcomeSummary.js';
+import { PlotFlow, type LibraryOutcome } from './plotFlow.js';
+import { readSettings } from './settings.js';
+
+/** Reading more than this in the extension host would stall it; the kernel reads the whole file anyway. */
+const MAX_CSV_BYTES = 200 * 1024 * 1024;
+
+function activeNotebook(): vscode.NotebookDocument {
+  const notebook = vscode.window.activeNotebookEditor?.notebook;
+  if (!notebook) {
+    throw new Error('Open a Jupyter notebook first: Plotwright plots DataFrames that live in a notebook kernel.');
+  }
+  return notebook;
+}
+
+/** A cell's context menu passes the cell; the toolbar passes the editor or nothing. */
+function insertionFromArgument(argument: unknown): number | undefined {
+  const maybeCell = argument as Partial<vscode.NotebookCell> | undefined;
+  return typeof maybeCell?.index === 'number' && maybeCell.notebook ? maybeCell.index + 1 : undefined;
+}
+
+async function withProgress<T>(title: string, work: (report: (m: string) => void, token: vscode.CancellationToken) => Promise<T>): Promise<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
+    work((message) => progress.report({ message }), token),
+  );
+}
+
+function announce(results: LibraryOutcome[] | undefined): void {
+  if (!results || results.length === 0) {
+    return;
+  }
+  if (results.length === 1) {
+    const [r] = results;
+    if (r.outcome?.ok && !r.outcome.wrongLibrary) {
+      void vscode.window.showInformationMessage(`Plotwright: plot ready (${r.summary}).`);
+    } else {
+      void vscode.window.showWarningMessage(`Plotwright: ${r.summary}.`);
+    }
+    return;
+  }
+  void vscode.window.showInformationMessage(`Plotwright: ${results.map((r) => `${r.library}: ${r.summary}`).join(' · ')}`);
+}
+
+export function registerCommands(
+  context: vscode.ExtensionContext,
+  flow: PlotFlow,
+  errors: ErrorPresenter,
+  log: vscode.LogOutputChannel,
+): void {
+  const register = (id: string, handler: (...args: unknown[]) => Promise<unknown>) =>
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await handler(...args);
+        } catch (error) {
+          await errors.present(error, id);
+          return undefined;
+        }
+      }),
+    );
+
+  register('plotwright.plotDataFrame', async (argument) => {
+    const notebook = activeNotebook();
+    const results = await withProgress('Plotwright', (report, token) =>
+      flow.plot({ notebook, insertAt: insertionFromArgument(argument), token, progress: report }),
+    );
+    announce(results);
+    return results?.map((r) => r.summary);
+  });
+
+  register('plotwright.compareLibraries', async (argument) => {
+    const notebook = activeNotebook();
+    const libraries: PlotLibrary[] = ['matplotlib', 'seaborn', 'plotly'];
+    const results = await withProgress('Plotwright: comparing libraries', (report, token) =>
+      flow.plot({ notebook, libraries, insertAt: insertionFromArgument(argument), token, progress: report }),
+    );
+    announce(results);
+    return results?.map((r) => `${r.library}: ${r.summary}`);
+  });
+
+  register('plotwright.plotCsvFile', async (argument) => {
+    let uri = argument instanceof vscode.Uri ? argument : undefined;
+    if (!uri) {
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'CSV files': ['csv'] }, title: 'Plotwright: plot a CSV file' });
+      uri = picked?.[0];
+    }
+    if (!uri) {
+      return undefined;
+    }
+    const info = await stat(uri.fsPath);
+    if (info.size > MAX_CSV_BYTES) {
+      throw new Error(`${uri.fsPath} is ${(info.size / 1e6).toFixed(0)} MB: open it in a notebook with pandas and use "Plot DataFrame…" instead.`);
+    }
+    const settings = readSettings(uri);
+    let description;
+    try {
+      description = describeCsvText(await readFile(uri.fsPath, 'utf8'), { mode: settings.dataDescription, sampleRows: settings.sendSampleRows });
+    } catch (error) {
+      throw new Error(`Could not read ${uri.fsPath} as CSV: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const task = await vscode.window.showInputBox({
+      title: `Plotwright: plot ${vscode.workspace.asRelativePath(uri)}`,
+      prompt: `${description.rows.toLocaleString()} rows × ${description.columns} columns. What should the plot show?`,
+      ignoreFocusOut: true,
+    });
+    if (!task?.trim()) {
+      return undefined;
+    }
+    const loadCode = `import pandas as pd\ndf = pd.read_csv(${pythonString(uri.fsPath)})\ndf.head()`;
+    const notebook = await vscode.workspace.openNotebookDocument(
+      'jupyter-notebook',
+      new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, loadCode, 'python')]),
+    );
+    await vscode.window.showNotebookDocument(notebook);
+    const results = await withProgress('Plotwright', async (report, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
+      const model = await chatModelFromSettings(settings, context.secrets, log);
+      let shortTask = task;
+      if (settings.taskDetail !== 'full') {
+        report('Shortening the task…');
+        shortTask = (await shortenTask(model, flow.templates, task, settings.taskDetail, controller.signal)).task;
+      }
+      let loaded = false;
+      const askToRun = async (cell: vscode.NotebookCell) =>
+        (await vscode.window.showInformationMessage(
+          `Plotwright inserted generated code in cell ${cell.index + 1}. Run it (and the cell that loads the CSV) in the kernel?`,
+          'Run',
+          "Don't Run",
+        )) === 'Run';
+      const cells = new NotebookCellRunner(notebook, 1, { task: shortTask, model: model.model, library: settings.library }, settings.runGeneratedCode, askToRun);
+      const runner = {
+        run: async (code: string, attempt: number, options: { timeoutMs: number; signal?: AbortSignal }) => {
+          if (!loaded && settings.runGeneratedCode !== 'never') {
+            // The loading cell is Plotwright's own code; the generated cell's consent covers both.
+            report('Loading the CSV in the kernel…');
+            const load = await executeCell(notebook.cellAt(0), 120_000, options.signal);
+            if (load.status !== 'ok') {
+              throw new Error(`Loading the CSV in the kernel failed: ${load.error?.ename ?? load.status}: ${load.error?.evalue ?? ''}`);
+            }
+            loaded = true;
+          }
+          return cells.run(code, attempt, options);
+        },
+      };
+      try {
+        const outcome = await generatePlot(model, flow.templates, runner, {
+          library: settings.library,
+          task: shortTask,
+          variable: 'df',
+          dataDescription: formatDescription(description),
+          maxRepairs: settings.maxRepairs,
+          timeoutMs: 120_000,
+          signal: controller.signal,
+          onProgress: (stage) => report(stage === 'asking-model' ? `Asking ${model.model}…` : stage === 'running' ? 'Running the cell…' : 'Repairing…'),
+        });
+        return [{ library: settings.library, outcome, cell: cells.cell, summary: outcomeSummary(outcome) }] as LibraryOutcome[];
+      } catch (error) {
+        if (error instanceof NotRunError) {
+          return [{ library: settings.library, cell: error.cell, summary: 'inserted, not run' }] as LibraryOutcome[];
+        }
+        throw error;
+      }
+    });
+    announce(results);
+    return results.map((r) => r.summary);
+  });
+
+  register('plotwright.shortenTask', async () => {
+    const settings = readSettings();
+    const editor = vscode.window.activeTextEditor;
+    const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+    const long = await vscode.window.showInputBox({
+      title: 'Plotwright: shorten a task',
+      prompt: 'The detailed task to shorten',
+      value: selected,
+      ignoreFocusOut: true,
+    });
+    if (!long?.trim()) {
+      return undefined;
+    }
+    const level = await vscode.window.showQuickPick(
+      [
+        { label: 'Two or three sentences', detail: 'short' as const },
+        { label: 'One sentence', detail: 'single' as const },
+      ],
+      { title: 'Plotwright: how short?' },
+    );
+    if (!level) {
+      return undefined;
+    }
+    const short = await withProgress('Plotwright: shortening the task', async (_report, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
+      const model = await chatModelFromSettings(settings, context.secrets, log);
+      return (await shortenTask(model, flow.templates, long, level.detail, controller.signal)).task;
+    });
+    const accepted = await vscode.window.showInputBox({
+      title: 'Plotwright: the shortened task (edit it, then Enter to plot)',
+      value: short,
+      ignoreFocusOut: true,
+    });
+    if (!accepted?.trim()) {
+      return undefined;
+    }
+    const notebook = vscode.window.activeNotebookEditor?.notebook;
+    if (!notebook) {
+      await vscode.env.clipboard.writeText(accepted);
+      void vscode.window.showInformationMessage('Plotwright: the shortened task is on the clipboard (open a notebook to plot it).');
+      return accepted;
+    }
+    const results = await withProgress('Plotwright', (report, token) => flow.plot({ notebook, task: accepted, token, progress: report }));
+    announce(results);
+    return accepted;
+  });
+
+  register('plotwright.setApiKey', async () => {
+    const key = await vscode.window.showInputBox({
+      title: 'Plotwright: API key',
+      prompt: 'Kept in VS Code\'s secret storage, never in settings. Leave empty to remove the stored key.',
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (key === undefined) {
+      return undefined;
+    }
+    if (key.trim()) {
+      await context.secrets.store(API_KEY_SECRET, key.trim());
+      void vscode.window.showInformationMessage('Plotwright: API key saved.');
+    } else {
+      await context.secrets.delete(API_KEY_SECRET);
+      void vscode.window.showInformationMessage('Plotwright: stored API key removed.');
+    }
+    return true;
+  });
+
+  register('plotwright.selectModel', async () => {
+    const settings = readSettings();
+    const { choices, endpointError } = await withProgress('Plotwright: listing models', () => availableModels(settings, context.secrets, log));
+    if (endpointError) {
+      log.warn(`Listing the endpoint's models failed: ${endpointError}`);
+    }
+    const items: Array<vscode.QuickPickItem & { choice?: (typeof choices)[number] }> = choices.map((choice) => ({
+      label: choice.id,
+      description: choice.provider === 'vscode-lm' ? 'VS Code language model' : 'endpoint',
+      detail: choice.detail,
+      choice,
+    }));
+    if (endpointError) {
+      items.push({ label: '$(warning) The endpoint did not list its models', detail: endpointError });
+    }
+    const picked = await vscode.window.showQuickPick(items, { title: 'Plotwright: model', matchOnDetail: true });
+    if (!picked?.choice) {
+      return undefined;
+    }
+    const config = vscode.workspace.getConfiguration('plotwright');
+    await config.update('provider', picked.choice.provider, vscode.ConfigurationTarget.Global);
+    await config.update('model', picked.choice.id, vscode.ConfigurationTarget.Global);
+    return picked.choice.id;
+  });
+
+  register('plotwright.installPackages', async (notebookUri, packages) => {
+    const uri = notebookUri instanceof vscode.Uri ? notebookUri : activeNotebook().uri;
+    const names = (Array.isArray(packages) ? packages : []).filter((p): p is string => typeof p === 'string' && /^[A-Za-z0-9_.-]+$/.test(p));
+    const notebook = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString());
+    if (!notebook || names.length === 0) {
+      return undefined;
+    }
+    const answer = await vscode.window.showWarningMessage(
+      `Install ${names.join(', ')} into this notebook's kernel environment with %pip?`,
+      { modal: true },
+      'Install',
+    );
+    if (answer !== 'Install') {
+      return undefined;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    const at = notebook.cellCount;
+    edit.set(notebook.uri, [
+      vscode.NotebookEdit.insertCells(at, [new vscode.NotebookCellData(vscode.NotebookCellKind.Code, `%pip install ${names.join(' ')}`, 'python')]),
+    ]);
+    await vscode.workspace.applyEdit(edit);
+    const result = await executeCell(notebook.cellAt(at), 15 * 60_000);
+    flow.forgetEnvironment(notebook);
+    if (result.status !== 'ok') {
+      throw new Error(`Installing ${names.join(', ')} failed: ${result.error?.evalue ?? result.status}`);
+    }
+    void vscode.window.showInformationMessage(`Plotwright: installed ${names.join(', ')}. Restart the kernel if the import still fails.`);
+    return true;
+  });
+}

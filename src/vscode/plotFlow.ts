@@ -1,0 +1,250 @@
+// Journeys 1 and 3 (and the chat participant): from a live DataFrame and a sentence to a working cell.
+import * as vscode from 'vscode';
+import { describeCode, formatDescription, parseDescription, type DataFrameDescription } from '../core/describe.js';
+import {
+  environmentCode,
+  listDataFramesCode,
+  missingPackages,
+  parseDataFrames,
+  parseEnvironment,
+  type DataFrameInfo,
+  type KernelEnvironment,
+} from '../core/kernelQueries.js';
+import { generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../core/plotEngine.js';
+import { loadPromptTemplates, type PlotLibrary, type PromptTemplates } from '../core/prompts.js';
+import type { CodeKernel } from '../kernel/kernel.js';
+import type { ChatModel } from '../llm/chatModel.js';
+import { chatModelFromSettings } from './chatModels.js';
+import { UserFixableError } from './errorPresenter.js';
+import { notebookKernel } from './jupyterKernel.js';
+import { NotebookCellRunner, NotRunError } from './notebookCellRunner.js';
+import { outcomeSummary } from './outcomeSummary.js';
+import { stdoutOf } from './outputs.js';
+import { readSettings, type PlotwrightSettings } from './settings.js';
+
+export interface PlotRequestOptions {
+  notebook: vscode.NotebookDocument;
+  /** The DataFrame variable; asked for when absent (the only one is taken without asking). */
+  variable?: string;
+  task?: string;
+  libraries?: PlotLibrary[];
+  /** Where the first new cell goes; below the active cell by default. */
+  insertAt?: number;
+  token: vscode.CancellationToken;
+  progress?: (message: string) => void;
+}
+
+export interface LibraryOutcome {
+  library: PlotLibrary;
+  outcome?: PlotOutcome;
+  cell?: vscode.NotebookCell;
+  /** ok · failed after N repairs · wrong library · not run */
+  summary: string;
+}
+
+function signalFrom(token: vscode.CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) {
+    controller.abort(new vscode.CancellationError());
+  }
+  token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
+  return controller.signal;
+}
+
+async function run(kernel: CodeKernel, code: string, signal: AbortSignal): Promise<string> {
+  const result = await kernel.execute(code, { signal, timeoutMs: 60_000, captureFigures: false });
+  if (result.status !== 'ok') {
+    const detail = result.error ? `${result.error.ename}: ${result.error.evalue}` : result.status;
+    throw new Error(`The kernel could not answer Plotwright's query (${detail}).`);
+  }
+  return stdoutOf(result.outputs);
+}
+
+export class PlotFlow {
+  private readonly environments = new Map<string, KernelEnvironment>();
+  readonly templates: PromptTemplates;
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
+    templatesDir: string,
+    private readonly modelFactory: (settings: PlotwrightSettings) => Promise<ChatModel> = (settings) =>
+      chatModelFromSettings(settings, this.secrets, this.log),
+  ) {
+    this.templates = loadPromptTemplates(templatesDir);
+  }
+
+  async listDataFrames(kernel: CodeKernel, signal: AbortSignal): Promise<DataFrameInfo[]> {
+    return parseDataFrames(await run(kernel, listDataFramesCode, signal));
+  }
+
+  async pickDataFrame(kernel: CodeKernel, variable: string | undefined, signal: AbortSignal): Promise<string | undefined> {
+    const frames = await this.listDataFrames(kernel, signal);
+    if (variable) {
+      if (!frames.some((f) => f.name === variable)) {
+        throw new UserFixableError(`The DataFrame '${variable}' no longer exists in the kernel. Run the cell that creates it.`, [
+          { title: 'Run All Cells', command: 'notebook.execute' },
+        ]);
+      }
+      return variable;
+    }
+    if (frames.length === 0) {
+      throw new UserFixableError("There is no pandas DataFrame in this notebook's kernel yet. Run the cell that creates one first.", [
+        { title: 'Run All Cells', command: 'notebook.execute' },
+      ]);
+    }
+    if (frames.length === 1) {
+      return frames[0].name;
+    }
+    const picked = await vscode.window.showQuickPick(
+      frames.map((f) => ({ label: f.name, description: `${f.rows.toLocaleString()} rows × ${f.columns.toLocaleString()} columns` })),
+      { title: 'Plotwright: which DataFrame?', placeHolder: 'Pick the DataFrame to plot' },
+    );
+    return picked?.label;
+  }
+
+  private async environment(notebook: vscode.NotebookDocument, kernel: CodeKernel, signal: AbortSignal): Promise<KernelEnvironment> {
+    const key = notebook.uri.toString();
+    let environment = this.environments.get(key);
+    if (!environment) {
+      environment = parseEnvironment(await run(kernel, environmentCode, signal));
+      this.environments.set(key, environment);
+      this.log.info(`Kernel of ${notebook.uri.fsPath}: ${JSON.stringify(environment)}`);
+    }
+    return environment;
+  }
+
+  /** Forget what was detected about a notebook's kernel (after an install, or a kernel change). */
+  forgetEnvironment(notebook: vscode.NotebookDocument): void {
+    this.environments.delete(notebook.uri.toString());
+  }
+
+  async describe(kernel: CodeKernel, variable: string, settings: PlotwrightSettings, signal: AbortSignal): Promise<DataFrameDescription> {
+    const stdout = await run(kernel, describeCode(variable, settings.dataDescription, { sampleRows: settings.sendSampleRows }), signal);
+    return parseDescription(stdout, variable, settings.dataDescription);
+  }
+
+  async plot(options: PlotRequestOptions): Promise<LibraryOutcome[] | undefined> {
+    const { notebook, token } = options;
+    const report = options.progress ?? (() => undefined);
+    const signal = signalFrom(token);
+    const settings = readSettings(notebook.uri);
+    const kernel = await notebookKernel(notebook);
+    const variable = await this.pickDataFrame(kernel, options.variable, signal);
+    if (!variable) {
+      return undefined;
+    }
+    let task = options.task;
+    if (!task) {
+      task = await vscode.window.showInputBox({
+        title: `Plotwright: plot ${variable}`,
+        prompt: 'What should the plot show? A sentence is enough.',
+        placeHolder: 'e.g. histogram of price by region',
+        ignoreFocusOut: true,
+      });
+      if (!task?.trim()) {
+        return undefined;
+      }
+    }
+    const libraries = options.libraries ?? [settings.library];
+    report('Describing the DataFrame…');
+    const environment = await this.environment(notebook, kernel, signal);
+    for (const library of libraries) {
+      const missing = missingPackages(environment, library);
+      if (missing.length > 0) {
+        throw new UserFixableError(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed in this notebook's kernel.`, [
+          { title: 'Install', command: 'plotwright.installPackages', args: [notebook.uri, missing] },
+        ]);
+      }
+    }
+    const description = await this.describe(kernel, variable, settings, signal);
+    const model = await this.modelFactory(settings);
+    if (settings.taskDetail !== 'full') {
+      report('Shortening the task…');
+      task = (await shortenTask(model, this.templates, task, settings.taskDetail, signal)).task;
+    }
+    const editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook === notebook);
+    let insertAt = options.insertAt ?? (editor ? editor.selection.end : notebook.cellCount);
+    let consented = settings.runGeneratedCode === 'always';
+    const askToRun = async (cell: vscode.NotebookCell) => {
+      if (consented) {
+        return true;
+      }
+      const answer = await vscode.window.showInformationMessage(
+        `Plotwright inserted generated code in cell ${cell.index + 1}. Run it in your kernel? Its repairs will run too.`,
+        'Run',
+        "Don't Run",
+      );
+      consented = answer === 'Run';
+      return consented;
+    };
+    const versions = { python: environment.python, pandas: environment.pandas ?? undefined, [libraries[0]]: environment[libraries[0]] ?? undefined };
+    const results: LibraryOutcome[] = [];
+    for (const library of libraries) {
+      const runner = new NotebookCellRunner(
+        notebook,
+        insertAt,
+        { task, model: model.model, library },
+        settings.runGeneratedCode,
+        askToRun,
+      );
+      const stageText: Record<PlotStage, string> = {
+        'asking-model': `Asking ${model.model} (${library})…`,
+        running: 'Running the cell…',
+        repairing: 'Repairing from the error…',
+      };
+      try {
+        const outcome = await generatePlot(model, this.templates, runner, {
+          library,
+          task,
+          variable,
+          dataDescription: formatDescription(description),
+          versions: { ...versions, [library]: environment[library] ?? undefined },
+          maxRepairs: settings.maxRepairs,
+          timeoutMs: 120_000,
+          signal,
+          onProgress: (stage, attempt) => report(`${stageText[stage]}${attempt > 0 ? ` (round ${attempt})` : ''}`),
+        });
+        if (runner.cell) {
+          await this.recordProvenance(runner.cell, { task, model: model.model, library, outcome });
+        }
+        results.push({ library, outcome, cell: runner.cell, summary: outcomeSummary(outcome) });
+      } catch (error) {
+        if (error instanceof NotRunError) {
+          results.push({ library, cell: error.cell, summary: 'inserted, not run' });
+        } else {
+          throw error;
+        }
+      }
+      insertAt = (results.at(-1)?.cell?.index ?? insertAt - 1) + 1;
+    }
+    return results;
+  }
+
+  private async recordProvenance(
+    cell: vscode.NotebookCell,
+    info: { task: string; model: string; library: PlotLibrary; outcome: PlotOutcome },
+  ): Promise<void> {
+    const provenance = {
+      task: info.task,
+      model: info.model,
+      library: info.library,
+      promptVersion: info.outcome.promptVersion,
+      attempts: info.outcome.attempts.map((a) => ({ hasPlot: a.hasPlot, error: a.error, llmMs: a.llmMs, execMs: a.execMs })),
+      tokens: info.outcome.usage,
+      latencyMs: info.outcome.timings,
+      ok: info.outcome.ok,
+    };
+    const current = cell.metadata as { metadata?: Record<string, unknown> } & Record<string, unknown>;
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(cell.notebook.uri, [
+      vscode.NotebookEdit.updateCellMetadata(cell.index, {
+        ...current,
+        // The ipynb serializer keeps a cell's own metadata under `metadata`.
+        metadata: { ...(current.metadata ?? {}), plotwright: provenance },
+      }),
+    ]);
+    await vscode.workspace.applyEdit(edit);
+  }
+}
+

@@ -1,0 +1,62 @@
+// Plotwright's settings: types, defaults and validation (no vscode import, so unit tests load it as is).
+import type { DescriptorMode } from '../core/describe.js';
+import type { PlotLibrary, TaskDetail } from '../core/prompts.js';
+
+export type Provider = 'openai-compatible' | 'vscode-lm';
+export type RunConsent = 'ask' | 'always' | 'never';
+
+export interface PlotwrightSettings {
+  provider: Provider;
+  baseUrl: string;
+  model: string;
+  library: PlotLibrary;
+  taskDetail: TaskDetail;
+  dataDescription: DescriptorMode;
+  maxRepairs: number;
+  runGeneratedCode: RunConsent;
+  requestTimeoutSeconds: number;
+  sendSampleRows: boolean;
+}
+
+/** Defaults, identical to package.json's (the unit test compares them). */
+export const SETTING_DEFAULTS: PlotwrightSettings = {
+  provider: 'openai-compatible',
+  baseUrl: '',
+  model: 'gpt-4o-mini',
+  library: 'matplotlib',
+  taskDetail: 'full',
+  dataDescription: 'head',
+  maxRepairs: 2,
+  runGeneratedCode: 'ask',
+  requestTimeoutSeconds: 120,
+  sendSampleRows: true,
+};
+
+export const SETTING_CHOICES: Partial<Record<keyof PlotwrightSettings, readonly string[]>> = {
+  provider: ['openai-compatible', 'vscode-lm'],
+  library: ['matplotlib', 'seaborn', 'plotly'],
+  taskDetail: ['full', 'short', 'single'],
+  dataDescription: ['head', 'rich', 'none'],
+  runGeneratedCode: ['ask', 'always', 'never'],
+};
+
+/** A section's values with anything malformed (a hand-edited settings.json) replaced by its default. */
+export function validateSettings(read: (key: keyof PlotwrightSettings) => unknown): PlotwrightSettings {
+  const result = { ...SETTING_DEFAULTS } as Record<keyof PlotwrightSettings, unknown>;
+  for (const key of Object.keys(SETTING_DEFAULTS) as Array<keyof PlotwrightSettings>) {
+    const value = read(key);
+    const fallback = SETTING_DEFAULTS[key];
+    const choices = SETTING_CHOICES[key];
+    if (value === undefined || typeof value !== typeof fallback) {
+      continue;
+    }
+    if (choices && !choices.includes(value as string)) {
+      continue;
+    }
+    if (typeof value === 'number' && (!Number.isFinite(value) || value < 0)) {
+      continue;
+    }
+    result[key] = key === 'maxRepairs' ? Math.min(5, Math.floor(value as number)) : value;
+  }
+  return result as unknown as PlotwrightSettings;
+}

@@ -1,0 +1,55 @@
+// The settings module against package.json: same keys, same defaults, same choices, every setting documented.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { SETTING_CHOICES, SETTING_DEFAULTS, validateSettings } from '../../src/vscode/settingsSchema.js';
+
+interface SettingSchema {
+  type: string;
+  default: unknown;
+  description?: string;
+  enum?: string[];
+  enumDescriptions?: string[];
+  scope?: string;
+}
+
+const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as {
+  contributes: { configuration: { properties: Record<string, SettingSchema> } };
+};
+const properties = manifest.contributes.configuration.properties;
+
+describe('settings', () => {
+  it('declares exactly the settings the module reads', () => {
+    assert.deepEqual(
+      Object.keys(properties).sort(),
+      Object.keys(SETTING_DEFAULTS).map((k) => `plotwright.${k}`).sort(),
+    );
+  });
+
+  for (const [key, fallback] of Object.entries(SETTING_DEFAULTS)) {
+    it(`plotwright.${key}: default, type, choices, description and scope agree`, () => {
+      const schema = properties[`plotwright.${key}`];
+      assert.deepEqual(schema.default, fallback);
+      const expectedType = typeof fallback === 'number' ? ['number', 'integer'] : [typeof fallback];
+      assert.ok(expectedType.includes(schema.type), `${key}: type ${schema.type}`);
+      assert.ok((schema.description ?? '').length > 20, `${key} needs a description`);
+      assert.ok(schema.scope, `${key} needs a scope`);
+      const choices = SETTING_CHOICES[key as keyof typeof SETTING_DEFAULTS];
+      assert.deepEqual(schema.enum, choices ? [...choices] : undefined);
+      if (schema.enum) {
+        assert.equal(schema.enumDescriptions?.length, schema.enum.length, `${key}: one description per choice`);
+      }
+    });
+  }
+
+  it('falls back to defaults for malformed values', () => {
+    const values: Record<string, unknown> = { library: 'ggplot', maxRepairs: -1, model: 42, runGeneratedCode: 'always', sendSampleRows: false };
+    const settings = validateSettings((k) => values[k]);
+    assert.equal(settings.library, 'matplotlib');
+    assert.equal(settings.maxRepairs, 2);
+    assert.equal(settings.model, 'gpt-4o-mini');
+    assert.equal(settings.runGeneratedCode, 'always');
+    assert.equal(settings.sendSampleRows, false);
+  });
+});
