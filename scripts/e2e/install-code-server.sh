@@ -2,18 +2,20 @@
 # Installs code-server into .e2e/code-server/ (outside the repo's node_modules, so `npm ci` stays clean)
 # for the end-to-end tests. Idempotent: a finished install is recognised by a stamp file and skipped.
 #
-# The plain `npm install code-server` fails here (its postinstall downloads things and builds native
-# modules against headers it cannot fetch), so the steps are done one by one:
+# The plain `npm install code-server` fails here: its postinstall.sh stops when run as root, and the
+# install scripts of its dependencies download binaries from GitHub, which is not reachable. So the
+# steps are done one by one, building native modules from source:
 #   1. install the package without install scripts;
 #   2. rebuild argon2 (the password hasher code-server loads even with --auth none);
 #   3. install VS Code's own runtime dependencies in lib/vscode, again without scripts;
 #   4. use Debian's ripgrep instead of the one @vscode/ripgrep would download;
 #   5. rebuild VS Code's native modules (node-pty, spdlog, kerberos, ...) against the running Node;
-#   6. make the links code-server's own postinstall.sh would have made (it refuses to run as root
-#      without --unsafe-perm, which npm 11 no longer has). The built-in extensions' shared
-#      dependencies (TypeScript for the TS language features) are not installed: no test needs them.
+#   6. make the links code-server's own postinstall.sh would have made. The built-in extensions'
+#      shared dependencies (TypeScript for the TS language features) are not installed: no test
+#      needs them.
 #
-# Needs: node 20, npm, rg (apt ripgrep), and the headers of apt libkrb5-dev for the kerberos module.
+# Needs: node 20 with its headers (node-gyp must not download them: /usr/include/node is used when
+# npm has no nodedir), npm, a C++ toolchain, rg (apt ripgrep) and apt libkrb5-dev (kerberos module).
 # Prints the path of the code-server entry point on success.
 set -euo pipefail
 
@@ -27,6 +29,11 @@ ENTRY="$DEST/node_modules/code-server/out/node/entry.js"
 log() { printf '[install-code-server] %s\n' "$*" >&2; }
 
 export npm_config_yes=true npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+# node-gyp would fetch Node's headers from nodejs.org; use the installed ones.
+if [[ -z "${npm_config_nodedir:-}" && -z "$(npm config get nodedir 2>/dev/null | grep -v '^undefined$' || true)" ]]; then
+  node_prefix="$(dirname "$(dirname "$(command -v node)")")"
+  [[ -f "$node_prefix/include/node/node.h" ]] && export npm_config_nodedir="$node_prefix"
+fi
 
 mkdir -p "$E2E_DIR"
 # Keep the whole folder out of git without touching the repository's .gitignore.

@@ -72,8 +72,8 @@ export function attachmentPoints(s: Shape): Array<{ x: number; y: number }> {
   }
   const b = boxOf(s);
   const out: Array<{ x: number; y: number }> = [];
-  // Corners are allowed (the data set has lines leaving corners) but edge points are more common.
-  for (let x = b.x1; x <= b.x2; x++) {
+  // Points along the edges; the data set's lines practically never leave a corner.
+  for (let x = b.x1 + 1; x < b.x2; x++) {
     out.push({ x, y: b.y1 }, { x, y: b.y2 });
   }
   for (let y = b.y1 + 1; y < b.y2; y++) {
@@ -125,6 +125,15 @@ export function lineFits(line: Line, shapes: Shape[], lines: Line[]): boolean {
   return !lines.some((l) => segmentsCross(line, l) || segmentsCross(l, line));
 }
 
+const DIRECTIONS = new Set(['1,0', '0,1', '1,1', '2,1', '1,2']);
+
+/** A step (dx, dy) reduced to its smallest positive direction, e.g. (−4, 2) → "2,1". */
+function direction(dx: number, dy: number): string {
+  const gcd = (m: number, n: number): number => (n === 0 ? m : gcd(n, m % n));
+  const g = gcd(Math.abs(dx), Math.abs(dy)) || 1;
+  return `${Math.abs(dx) / g},${Math.abs(dy) / g}`;
+}
+
 function randomShape(rng: Rng, o: SceneOptions): Shape {
   if (rng() < o.circleProbability) {
     return { type: 'circle', x: randomInt(rng, o.lo + 1, o.hi - 1), y: randomInt(rng, o.lo + 1, o.hi - 1), r: 1 };
@@ -163,14 +172,23 @@ export function sampleScene(seedOrRng: number | Rng, options: Partial<SceneOptio
       continue;
     }
     // Prefer short connections, as people draw them: pick among the closest attachment pairs.
+    // Directions as in the data set: mostly horizontal and vertical, then 45° and 1:2 slopes.
     const pairs: Array<{ p: { x: number; y: number }; q: { x: number; y: number }; d: number }> = [];
     for (const p of attachmentPoints(a)) {
       for (const q of attachmentPoints(b)) {
-        pairs.push({ p, q, d: Math.hypot(p.x - q.x, p.y - q.y) });
+        if (DIRECTIONS.has(direction(q.x - p.x, q.y - p.y))) {
+          pairs.push({ p, q, d: Math.hypot(p.x - q.x, p.y - q.y) });
+        }
       }
     }
+    if (pairs.length === 0) {
+      continue;
+    }
     pairs.sort((u, v) => u.d - v.d);
-    const pick = pairs[randomInt(rng, 0, Math.min(pairs.length - 1, 3))];
+    const pick = pairs[randomInt(rng, 0, Math.min(pairs.length - 1, 2))];
+    if (pick.d > 6) {
+      continue;
+    }
     const forward = rng() < 0.5;
     const [from, to] = forward ? [pick.p, pick.q] : [pick.q, pick.p];
     const line: Line = {

@@ -122,6 +122,7 @@ export async function synthesize(trace: Trace, options: SynthesisOptions = {}): 
   const started = performance.now();
   const timeoutMs = options.timeoutMs ?? 20_000;
   options.signal?.throwIfAborted();
+  checkRadii(trace);
   const parts = splitTrace(trace);
   const runs: SynthesisRun[] = [];
   let finished = true;
@@ -155,6 +156,7 @@ export function synthesizeNow(
   shouldStop: () => boolean = () => false,
   allowSkipOnlyLoops = false,
 ): Omit<SynthesisResult, 'ms'> {
+  checkRadii(trace);
   const runs: SynthesisRun[] = [];
   let finished = true;
   for (const part of splitTrace(trace)) {
@@ -168,6 +170,14 @@ export function synthesizeNow(
     }
   }
   return finishSynthesis(trace, runs, finished);
+}
+
+/** The DSL draws circles of radius 1 only (as does the data set). */
+function checkRadii(trace: Trace): void {
+  const other = trace.find((p) => p.type === 'circle' && p.r !== 1);
+  if (other !== undefined) {
+    throw new RangeError('the drawing DSL has circles of radius 1 only');
+  }
 }
 
 /** Above this many distinct primitives the candidates grow too fast: the trace is searched in parts. */

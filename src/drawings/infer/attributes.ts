@@ -1,5 +1,5 @@
 // Arrow heads and dashes of the lines of a trace, read from the ink once the trace's geometry is known.
-import { drawSegments, gridToPixel, segmentDistance, type Segment } from '../raster.js';
+import { drawSegments, gridToPixel, type Segment } from '../raster.js';
 import type { Line, Trace } from '../trace.js';
 import { strokeRuns } from './evidence.js';
 import type { InkMap } from './inkMap.js';

@@ -105,10 +105,12 @@ export function killTreeOnExit(pid: number): () => void {
       guarded.clear();
     };
     process.on('exit', killAll);
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    // A listener cancels Node's default of exiting on these signals, so exit ourselves.
+    const signals = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+    for (const [signal, number] of Object.entries(signals)) {
       process.once(signal, () => {
         killAll();
-        process.kill(process.pid, signal);
+        process.exit(128 + number);
       });
     }
   }
