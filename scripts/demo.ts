@@ -2,7 +2,7 @@
 // The mock is not an LLM: it writes simple, generic plotting code from the column list in the prompt,
 // and its first answer has a deliberate bug so that the repair loop shows itself. Point the CLI at a
 // real endpoint (OPENAI_API_KEY / OPENAI_BASE_URL, --model) for real plots of real tasks.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -67,7 +67,9 @@ const out = resolve(process.argv[2] ?? join(dir, 'plot.png'));
 
 console.log('Plotwright demo: the model below is a MOCK served on 127.0.0.1, not a real LLM.');
 console.log(`Data: ${csv}\n`);
-const run = spawnSync(
+// Asynchronous: the mock model answers from this same process while the CLI runs.
+const run = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+  execFile(
   process.execPath,
   [
     join(import.meta.dirname, '..', 'dist', 'cli.js'),
@@ -81,10 +83,12 @@ const run = spawnSync(
     '--json',
   ],
   { encoding: 'utf8', env: { ...process.env, OPENAI_API_KEY: 'mock-key' } },
-);
+    (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+  );
+});
 await mock.close();
 process.stderr.write(run.stderr);
 const result = JSON.parse(run.stdout) as { ok: boolean; attempts: Array<{ error?: string; hasPlot: boolean }>; pngPath?: string; error?: string };
-result.attempts.forEach((a, i) => console.log(`attempt ${i + 1}: ${a.hasPlot ? 'plot' : 'no plot'}${a.error ? ` (${a.error})` : ''}`));
+result.attempts.forEach((a, i) => console.log(`attempt ${i + 1}: ${a.error ? `failed (${a.error}), repaired from the traceback` : 'drew the plot'}`));
 console.log(result.ok ? `\nPlot: ${result.pngPath}\nCode: ${out.replace(/\.png$/, '.py')}` : `\nFailed: ${result.error}`);
 process.exitCode = run.status ?? 1;

@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
 # Installs what Plotwright needs on a fresh Debian/Ubuntu machine, then the npm packages and the build.
+#   bash scripts/setup.sh           what the CLI and the demo need
+#   bash scripts/setup.sh --tests   also what the tests need: a real VS Code (code-server) for the
+#                                   end-to-end tests, and nbconvert for the benchmark's baseline
 # Safe to run again: it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+WITH_TESTS=0
+[ "${1:-}" = "--tests" ] && WITH_TESTS=1
 
 APT_PACKAGES=(
   python3 python3-pandas python3-matplotlib python3-seaborn python3-plotly
   python3-ipykernel python3-jupyter-client
   chromium
 )
+if [ "$WITH_TESTS" -eq 1 ]; then
+  # code-server builds native modules (g++, make, Kerberos headers) and uses Debian's ripgrep.
+  APT_PACKAGES+=(ripgrep libkrb5-dev g++ make python3-nbconvert)
+fi
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -33,4 +43,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 npm run build --silent
+if [ "$WITH_TESTS" -eq 1 ]; then
+  bash scripts/e2e/install-code-server.sh >/dev/null
+fi
 echo "setup: done"

@@ -36,6 +36,9 @@ describe('Jupyter stand-in: notebook UI and kernels API', { timeout: 600_000 }, 
     const s = session as CodeServerSession;
     await s.openFile('sales.ipynb');
     await s.waitForCells((cells) => cells.length === 3, { message: 'the notebook did not open' });
+    // As with the real extension, API callers get no kernel until the user has run a cell.
+    const early = await runProbe(s, workspace, 'print(1)');
+    assert.equal(early.kernelFound, false);
     const started = performance.now();
     await s.runCommand('Notebook: Run All');
     const cells = await s.waitForCells((c) => c[2]?.outputs.images === 1, {

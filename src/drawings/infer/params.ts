@@ -15,9 +15,8 @@ export interface InferParams {
   /** Candidate filter: fraction of a primitive's points within `supportTolerance` px of ink. */
   supportTolerance: number;
   minSupport: number;
-  /** Extra cost of a dashed line over a solid one, and the longest gap between dashes in px. */
+  /** Cost per unit of dashed-vs-solid evidence (attributes.ts dashedScore) against the chosen style. */
   dashedCost: number;
-  maxDashGap: number;
   /**
    * Arrow heads: surplus ink px behind a tip (attributes.ts) above `arrowThreshold`, or at least
    * `arrowMargin` px more than at the other end and above `arrowFloor`, argues for a head there;
@@ -33,7 +32,7 @@ export interface InferParams {
   insideCircleCost: number;
   /** Also read the image shifted onto the grid when its estimated offset reaches this many px. */
   realignFrom: number;
-  /** Model circles have this radius in px (hand-drawn ones tend to be a little small). */
+  /** Model circles have this radius in px (the data set's r = 1 is 16 px). */
   circleRadius: number;
 }
 
@@ -48,7 +47,6 @@ export const DEFAULT_PARAMS: InferParams = {
   supportTolerance: 4,
   minSupport: 0.7,
   dashedCost: 10,
-  maxDashGap: 10,
   arrowThreshold: 3,
   arrowMargin: 8,
   arrowFloor: -2,

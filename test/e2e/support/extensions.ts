@@ -72,6 +72,10 @@ export async function packageExtension(spec: ExtensionSpec): Promise<string> {
     copyFileSync(file, join(stage, 'dist', basename(file)));
   }
   mkdirSync(outDir, { recursive: true });
+  // Older builds of the same extension are never used again.
+  for (const old of readdirSync(outDir).filter((name) => name.startsWith(`${id}-${manifest.version}-`))) {
+    rmSync(join(outDir, old), { force: true });
+  }
   await execFileAsync(
     vsceBin(),
     ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--allow-star-activation', '--out', vsix],
@@ -91,7 +95,7 @@ export async function packagePlotwright(): Promise<string> {
   mkdirSync(outDir, { recursive: true });
   const vsix = join(outDir, `${manifest.publisher}.${manifest.name}-${manifest.version}.vsix`);
   await execFileAsync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs')], { cwd: REPO_ROOT, timeout: 120_000 });
-  await execFileAsync(vsceBin(), ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix], {
+  await execFileAsync(vsceBin(), ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], {
     cwd: REPO_ROOT,
     timeout: 120_000,
   });
@@ -125,7 +129,7 @@ export async function placeholderExtension(id: string): Promise<string> {
   writeFileSync(join(stage, 'README.md'), `# ${id} placeholder\n`);
   writeFileSync(join(stage, 'LICENSE'), 'MIT\n');
   mkdirSync(join(E2E_DIR, 'vsix'), { recursive: true });
-  await execFileAsync(vsceBin(), ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix], {
+  await execFileAsync(vsceBin(), ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], {
     cwd: stage,
     timeout: 120_000,
   });

@@ -1,6 +1,7 @@
 // Reads and writes .ipynb (nbformat 4) for the `jupyter-notebook` notebook type. VS Code's built-in
 // ipynb extension normally does this; the stand-in registers its own only when that one is absent,
 // so a test can run either way.
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, isJsonMime } from './mimes.js';
 
@@ -60,11 +61,12 @@ export class IpynbSerializer implements vscode.NotebookSerializer {
 
   serializeNotebook(data: vscode.NotebookData): Uint8Array {
     const meta = (data.metadata ?? {}) as { nbformat_minor?: number; metadata?: Record<string, unknown> };
+    const minor = meta.nbformat_minor ?? 5;
     const nb: Nb = {
       nbformat: 4,
-      nbformat_minor: meta.nbformat_minor ?? 5,
+      nbformat_minor: minor,
       metadata: meta.metadata ?? { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
-      cells: data.cells.map(fromCellData),
+      cells: data.cells.map((cell) => fromCellData(cell, minor >= 5)),
     };
     return encoder.encode(JSON.stringify(nb, null, 1) + '\n');
   }
@@ -140,13 +142,14 @@ function dataItem(mime: string, value: unknown): vscode.NotebookCellOutputItem {
   return vscode.NotebookCellOutputItem.text(joinSource(value as MultilineString), mime);
 }
 
-function fromCellData(cell: vscode.NotebookCellData): NbCell {
+function fromCellData(cell: vscode.NotebookCellData, withIds: boolean): NbCell {
   const meta = (cell.metadata ?? {}) as { cellType?: string; id?: string; metadata?: Record<string, unknown>; attachments?: unknown };
   const cellType =
     cell.kind === vscode.NotebookCellKind.Markup ? 'markdown' : meta.cellType === 'raw' || cell.languageId === 'raw' ? 'raw' : 'code';
   const nbCell: NbCell = {
     cell_type: cellType,
-    ...(meta.id ? { id: meta.id } : {}),
+    // nbformat 4.5 requires an id on every cell; cells added in the editor have none yet.
+    ...(meta.id ? { id: meta.id } : withIds ? { id: randomUUID().replace(/-/g, '').slice(0, 12) } : {}),
     metadata: meta.metadata ?? {},
     source: splitSource(cell.value),
   };
