@@ -5,7 +5,7 @@
 //   - kernel start time
 //   - Plotly → PNG time per figure in headless Chromium
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDescription } from '../../src/core/describe.js';
 import { DataFrameSession } from '../../src/kernel/dataFrameSession.js';
@@ -113,7 +113,7 @@ const verdict = (value: number, target: number) => (value < target ? `meets < ${
 
 const markdown = `## Plot engine (\`npm run bench:engine\`)
 
-Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version},
+Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}; load average ${loadavg()[0].toFixed(1)} at the end), Node ${process.version},
 Python at ${python.path} (pandas ${python.versions.pandas}, matplotlib ${python.versions.matplotlib}, plotly ${python.versions.plotly}). ${REPEATS} repeats unless noted; medians with p90.
 
 | measure | median | p90 | target |
