@@ -182,4 +182,68 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     assert.ok(cells[order[2]].outputMimes.includes('application/vnd.plotly.v1+json'), cells[order[2]].outputMimes.join(','));
     assert.equal(mock.chatRequests().length, 3);
   });
+
+  it('keeps the API key from "Set API Key" in secret storage and sends it to the endpoint', async () => {
+    const s = session as CodeServerSession;
+    await s.runCommand('Plotwright: Set API Key');
+    const input = s.page.locator('.quick-input-widget input.input');
+    await s.page.locator('.quick-input-widget', { hasText: 'secret storage' }).waitFor({ timeout: 60_000 });
+    await input.fill('sk-e2e-secret-42');
+    await s.page.keyboard.press('Enter');
+    await s.page.locator('.notification-toast', { hasText: 'API key saved' }).waitFor({ timeout: 30_000 });
+    mock.enqueue({ content: answer('import matplotlib.pyplot as plt\nplt.plot(df["sales"])\nplt.title("with key")\nplt.show()') });
+    await askForPlot(s, 'A line of sales with the stored key');
+    await answerConsent(s, 'Run');
+    await s.page.locator('.notification-toast', { hasText: 'plot ready' }).last().waitFor({ timeout: RUN_TIMEOUT_MS });
+    assert.equal(mock.chatRequests()[0].headers.authorization, 'Bearer sk-e2e-secret-42');
+    const settings = readFileSync(join(s.userDataDir, 'User', 'settings.json'), 'utf8');
+    assert.doesNotMatch(settings, /sk-e2e-secret-42/);
+  });
+
+  it('lists the endpoint\'s models in "Select Model" and uses the one picked', async () => {
+    const s = session as CodeServerSession;
+    mock.setModels(['mock-model', 'mock-large-2026']);
+    await s.runCommand('Plotwright: Select Model');
+    const row = s.page.locator('.quick-input-list .monaco-list-row', { hasText: 'mock-large-2026' });
+    await row.waitFor({ state: 'visible', timeout: 60_000 });
+    await s.screenshot('select-model');
+    await row.click();
+    await s.page.waitForTimeout(1000);
+    mock.enqueue({ content: answer('import matplotlib.pyplot as plt\nplt.plot(df["sales"])\nplt.title("large model")\nplt.show()') });
+    await askForPlot(s, 'A line of sales from the larger model');
+    await answerConsent(s, 'Run');
+    await s.waitForCells((c) => c.some((cell) => cell.text.includes('model: mock-large-2026')), {
+      timeoutMs: RUN_TIMEOUT_MS,
+      message: 'no cell from the selected model',
+    });
+    assert.equal(mock.chatRequests().at(-1)?.body?.model, 'mock-large-2026');
+    assert.ok(mock.requests.some((r) => r.method === 'GET' && r.path.endsWith('/models')));
+  });
+
+  it('shortens a long task with the model, lets the user edit it, then plots with it', async () => {
+    const s = session as CodeServerSession;
+    mock.enqueue(
+      { content: 'Bars of sales for each region.' },
+      { content: answer('import matplotlib.pyplot as plt\nplt.bar(df["region"], df["sales"])\nplt.title("shortened")\nplt.show()') },
+    );
+    await s.runCommand('Plotwright: Shorten Task…');
+    const input = s.page.locator('.quick-input-widget input.input');
+    await s.page.locator('.quick-input-widget', { hasText: 'The detailed task to shorten' }).waitFor({ timeout: 60_000 });
+    await input.fill('Create a bar chart where each region of the DataFrame is a bar whose height is its sales. Use a muted palette, label the axes, add a title and make sure the bars are sorted by region name.');
+    await s.page.keyboard.press('Enter');
+    await s.page.locator('.quick-input-list .monaco-list-row', { hasText: 'One sentence' }).click({ timeout: 30_000 });
+    await s.page.locator('.quick-input-widget', { hasText: 'edit it, then Enter to plot' }).waitFor({ timeout: 60_000 });
+    assert.equal(await input.inputValue(), 'Bars of sales for each region.');
+    await s.screenshot('shorten-task');
+    await input.fill('Bars of sales for each region, tallest first.');
+    await s.page.keyboard.press('Enter');
+    await answerConsent(s, 'Run');
+    await s.waitForCells((c) => c.some((cell) => cell.text.includes('# Plotwright: Bars of sales for each region, tallest first.')), {
+      timeoutMs: RUN_TIMEOUT_MS,
+      message: 'no cell for the edited task',
+    });
+    const [shorten, plot] = mock.chatRequests();
+    assert.match(String(shorten.body?.messages?.[1].content), /one sentence/);
+    assert.match(String(plot.body?.messages?.[1].content), /The chart to draw:\nBars of sales for each region, tallest first\./);
+  });
 });

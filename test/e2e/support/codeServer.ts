@@ -63,6 +63,8 @@ export interface CodeServerSession {
   page: Page;
   /** Folder of this session's screenshots and logs. */
   resultsDir: string;
+  /** code-server's --user-data-dir (User/settings.json lives there). */
+  userDataDir: string;
   timings: { installExtensionsMs: number; serverStartMs: number; workbenchReadyMs: number };
   runCommand(title: string, options?: { timeoutMs?: number }): Promise<void>;
   openFile(relativePath: string, options?: { timeoutMs?: number }): Promise<void>;
@@ -201,7 +203,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     await page.goto(`${url}?folder=${encodeURIComponent(resolve(options.workspace))}`);
     await waitForWorkbench(page, options.startupTimeoutMs ?? 120_000);
     const workbenchReadyMs = performance.now() - readyStarted;
-    const session = new Session(page, url, resultsDir, { installExtensionsMs, serverStartMs, workbenchReadyMs }, async () => {
+    const session = new Session(page, url, resultsDir, userDataDir, { installExtensionsMs, serverStartMs, workbenchReadyMs }, async () => {
       browserLog.end();
       await cleanup();
     });
@@ -258,6 +260,7 @@ class Session implements CodeServerSession {
     readonly page: Page,
     readonly url: string,
     readonly resultsDir: string,
+    readonly userDataDir: string,
     readonly timings: CodeServerSession['timings'],
     private readonly cleanup: () => Promise<void>,
   ) {}
