@@ -6,26 +6,43 @@
 // figure closed, Matplotlib rcParams, pandas options, Plotly's default template and renderer,
 // warnings filters, os.environ, sys.path and the working directory put back to the state after
 // start-up, and the random generators seeded. If the item's code replaced a public attribute of an
-// already-imported library (a monkeypatch we cannot undo), the kernel is restarted instead; a
+// already-imported library or of a class it exposes (a monkeypatch we cannot undo, e.g.
+// `pd.DataFrame.plot = ...`), the kernel is restarted instead; a
 // timeout the interrupt does not stop and a crash restart it anyway (the bridge does that).
+import { describeCode, parseDescription, type DataFrameDescription, type DescriptorMode } from '../src/core/describe.js';
+import type { AttemptRunner } from '../src/core/plotEngine.js';
+import { formatKernelError } from '../src/core/plotEngine.js';
+import { pythonString, SetupError } from '../src/kernel/dataFrameSession.js';
 import { HeadlessKernel, type HeadlessKernelOptions } from '../src/kernel/headlessKernel.js';
-import type { CodeKernel } from '../src/kernel/kernel.js';
+import type { CodeKernel, ExecutionResult } from '../src/kernel/kernel.js';
 
 export const PRELOAD = ['pandas', 'numpy', 'matplotlib.pyplot'];
 
 const STATE_MODULE = '_plotwright_bench_state';
 
 /**
- * Python that records the post-start-up state once (per interpreter) and restores it. Prints
- * `TAMPERED <names>` when a library was monkeypatched, so the caller restarts the kernel instead.
+ * Python that records the post-start-up state once (per interpreter) and restores it, then prints
+ * ISOLATED. Raises `RuntimeError("TAMPERED ...")` when a library was monkeypatched, so the caller
+ * restarts the kernel instead.
  */
 export function isolateCode(cwd: string, seed: number): string {
   return `def _plotwright_isolate(cwd, seed):
-    import gc, os, random, sys, types, warnings
+    import os, random, sys, types, warnings
     ip = get_ipython()
     watched = ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "seaborn", "plotly", "plotly.express", "plotly.graph_objects", "plotly.io")
+    roots = ("pandas", "numpy", "matplotlib", "seaborn", "plotly")
     def public(mod):
-        return {k: id(v) for k, v in vars(mod).items() if not k.startswith("_")}
+        # Public names of the module, and of the library's classes it exposes (pd.DataFrame.plot = ...).
+        out = {}
+        for k, v in list(vars(mod).items()):
+            if k.startswith("_"):
+                continue
+            out[k] = id(v)
+            if isinstance(v, type) and str(getattr(v, "__module__", "")).startswith(roots):
+                for ck, cv in list(vars(v).items()):
+                    if not ck.startswith("_"):
+                        out[k + "." + ck] = id(cv)
+        return out
     state = sys.modules.get(${JSON.stringify(STATE_MODULE)})
     if state is None:
         state = types.ModuleType(${JSON.stringify(STATE_MODULE)})
@@ -51,15 +68,13 @@ export function isolateCode(cwd: string, seed: number): string {
         if before is None:
             state.modules[name] = (id(mod), public(mod))
         elif before[0] != id(mod):
-            print("TAMPERED " + name + ": the module was replaced")
-            return
+            raise RuntimeError("TAMPERED " + name + ": the module was replaced")
         else:
             # Names added since (submodules imported later) are fine; a replaced one is a patch.
             now = public(mod)
             changed = sorted(k for k, v in before[1].items() if now.get(k) != v)
             if changed:
-                print("TAMPERED " + name + ": " + ", ".join(changed[:5]))
-                return
+                raise RuntimeError("TAMPERED " + name + ": " + ", ".join(changed[:5]))
     for key in list(ip.user_ns):
         if key not in state.names:
             del ip.user_ns[key]
@@ -91,12 +106,12 @@ export function isolateCode(cwd: string, seed: number): string {
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed(seed)
     os.chdir(cwd)
-    gc.collect()
+    # No gc.collect() here: it costs ~40 ms an item; the collector frees the old figures' cycles anyway.
     print("ISOLATED")
 try:
     _plotwright_isolate(${JSON.stringify(cwd)}, ${Math.trunc(seed) % 2 ** 31})
 finally:
-    del _plotwright_isolate
+    globals().pop("_plotwright_isolate", None)
 `;
 }
 
@@ -113,31 +128,31 @@ export class ItemKernel {
 
   constructor(private readonly options: ItemKernelOptions) {}
 
-  /** Starts the kernel (imports pandas and Matplotlib) if it is not running. */
-  async warmUp(): Promise<void> {
-    if (!this.kernel) {
-      this.kernel = await HeadlessKernel.start({ ...this.options, cwd: this.options.homeDir, preload: PRELOAD });
-      this.starts++;
+  private starting: Promise<void> | undefined;
+
+  /** Starts the kernel (imports pandas and Matplotlib) if it is not running; concurrent calls share one start. */
+  warmUp(): Promise<void> {
+    if (this.kernel) {
+      return Promise.resolve();
     }
+    this.starting ??= HeadlessKernel.start({ ...this.options, cwd: this.options.homeDir, preload: PRELOAD }).then(
+      (kernel) => {
+        this.kernel = kernel;
+        this.starts++;
+        this.starting = undefined;
+      },
+      (error: unknown) => {
+        this.starting = undefined;
+        throw error;
+      },
+    );
+    return this.starting;
   }
 
-  /** A kernel in the state after start-up, working in `cwd`. */
-  async prepare(cwd: string, seed: number, signal?: AbortSignal): Promise<CodeKernel> {
+  /** The running kernel (started if needed). */
+  async current(): Promise<CodeKernel> {
     await this.warmUp();
-    for (let round = 0; round < 2; round++) {
-      const kernel = this.kernel as HeadlessKernel;
-      const result = await kernel.execute(isolateCode(cwd, seed), { timeoutMs: 60_000, signal, captureFigures: false });
-      if (signal?.aborted) {
-        throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled');
-      }
-      const stdout = result.outputs.map((o) => (o.kind === 'stream' && o.name === 'stdout' ? o.text : '')).join('');
-      if (result.status === 'ok' && stdout.includes('ISOLATED')) {
-        return kernel;
-      }
-      // Tampered with, or the clean-up itself failed: a new interpreter is the only clean state.
-      await this.restart();
-    }
-    throw new Error('Could not prepare a clean kernel for the item.');
+    return this.kernel as HeadlessKernel;
   }
 
   async restart(): Promise<void> {
@@ -163,5 +178,90 @@ export class ItemKernel {
 
   async dispose(): Promise<void> {
     await this.discard();
+  }
+}
+
+const ORIGINAL = '_plotwright_original_frame';
+const SETUP_TIMEOUT_MS = 120_000;
+
+function stdoutOf(result: ExecutionResult): string {
+  return result.outputs.map((o) => (o.kind === 'stream' && o.name === 'stdout' ? o.text : '')).join('');
+}
+
+/**
+ * One item in a worker's kernel, as the plot engine's AttemptRunner. A single execute cleans the
+ * kernel, changes to the item's folder, runs the item's code_data, keeps the frame and describes it
+ * (one round trip instead of one per step: the per-item overhead is what limits throughput). Attempt
+ * 0 runs on that fresh frame; a repair attempt gets a fresh copy; after a kernel restart (crash,
+ * stuck timeout) the item is set up again.
+ */
+export class ItemSession implements AttemptRunner {
+  readonly variable = 'df';
+  private loaded = false;
+
+  constructor(
+    private readonly kernels: ItemKernel,
+    private readonly cwd: string,
+    private readonly codeData: string,
+    private readonly descriptor: DescriptorMode,
+  ) {}
+
+  /** Sets the item up in a clean kernel and returns the description of `df`. */
+  async prepare(signal?: AbortSignal): Promise<DataFrameDescription> {
+    for (let round = 0; ; round++) {
+      const kernel = await this.kernels.current();
+      const code = [
+        isolateCode(this.cwd, 0),
+        this.codeData,
+        `import pandas as _plotwright_pd`,
+        `if not isinstance(globals().get(${pythonString(this.variable)}), _plotwright_pd.DataFrame):`,
+        `    raise TypeError(${pythonString(`the item's code_data did not create a pandas DataFrame named '${this.variable}'`)})`,
+        `${ORIGINAL} = ${this.variable}`,
+        `del _plotwright_pd`,
+        describeCode(this.variable, this.descriptor),
+      ].join('\n');
+      const result = await kernel.execute(code, { timeoutMs: SETUP_TIMEOUT_MS, signal, captureFigures: false });
+      if (signal?.aborted) {
+        throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled');
+      }
+      const stdout = stdoutOf(result);
+      if (result.status === 'ok') {
+        this.loaded = true;
+        return parseDescription(stdout, this.variable, this.descriptor);
+      }
+      const isolated = stdout.includes('ISOLATED');
+      if (isolated && result.status === 'error') {
+        const last = result.error ? `${result.error.ename}: ${result.error.evalue}` : result.status;
+        throw new SetupError(`Loading the item's data failed: ${last}`, result.error ? formatKernelError(result.error, 2000) : undefined);
+      }
+      // Tampered with, or the clean-up itself failed: a new interpreter is the only clean state.
+      if (round >= 1) {
+        throw new Error(`Could not prepare a clean kernel: ${result.error ? `${result.error.ename}: ${result.error.evalue}` : result.status}`);
+      }
+      await this.kernels.restart();
+    }
+  }
+
+  async run(code: string, attempt: number, options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecutionResult> {
+    const kernel = await this.kernels.current();
+    if (!this.loaded) {
+      await this.prepare(options.signal);
+    } else if (attempt > 0) {
+      const reset = await kernel.execute(
+        `${this.variable} = ${ORIGINAL}.copy()\n` +
+          `import sys as _plotwright_sys\n` +
+          `if "matplotlib.pyplot" in _plotwright_sys.modules:\n    _plotwright_sys.modules["matplotlib.pyplot"].close("all")\n` +
+          `del _plotwright_sys`,
+        { timeoutMs: 30_000, signal: options.signal, captureFigures: false },
+      );
+      if (reset.status !== 'ok') {
+        await this.prepare(options.signal);
+      }
+    }
+    const result = await (await this.kernels.current()).execute(code, { timeoutMs: options.timeoutMs, signal: options.signal });
+    if (result.restarted) {
+      this.loaded = false;
+    }
+    return result;
   }
 }

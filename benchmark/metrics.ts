@@ -142,10 +142,14 @@ export function summarize(records: readonly ItemRecord[], meta: SummaryMeta): Su
     generateS: col((r) => r.timings.generateMs / 1000),
     judgeErrors: col((r) => r.judgeErrors.length),
   };
+  // A score nobody produced (visual on a dataset without ground truth, a judge left out) is "not
+  // measured" for the whole run: failed items must not turn it into a mean of zeros.
+  const measured = (kind: ScoreKind) =>
+    rows.some((r) => r.scores[kind] !== null || r.judgeErrors.some((e) => e.score === kind));
   for (const kind of SCORE_KINDS) {
-    columns[kind] = col((r) => effectiveScore(r, kind));
+    columns[kind] = col((r) => (measured(kind) ? effectiveScore(r, kind) : null));
     columns[`${kind}Good`] = col((r) => {
-      const s = effectiveScore(r, kind);
+      const s = measured(kind) ? effectiveScore(r, kind) : null;
       return s === null ? null : s >= GOOD_SCORE ? 1 : 0;
     });
   }

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { formatDescription, type DescriptorMode } from '../src/core/describe.js';
 import { generatePlot, type PlotOutcome } from '../src/core/plotEngine.js';
 import { loadPromptTemplates, type PlotLibrary, type PromptTemplates } from '../src/core/prompts.js';
-import { DataFrameSession, pythonString, SetupError } from '../src/kernel/dataFrameSession.js';
+import { SetupError } from '../src/kernel/dataFrameSession.js';
 import { imageOutputs, plotlyOutputs } from '../src/kernel/kernel.js';
 import { PlotlyRenderer } from '../src/kernel/plotlyRenderer.js';
 import { resolvePython } from '../src/kernel/python.js';
@@ -17,7 +17,7 @@ import type { ChatModel, TokenUsage } from '../src/llm/chatModel.js';
 import { LlmError } from '../src/llm/errors.js';
 import { CachingChatModel } from '../src/llm/responseCache.js';
 import { loadDataset, taskText, type LoadDatasetOptions, type PlotBenchItem, type TaskVariant } from './dataset.js';
-import { ItemKernel } from './itemKernel.js';
+import { ItemKernel, ItemSession } from './itemKernel.js';
 import { PlotJudge, type JudgeKind, type JudgeVerdict } from './judge.js';
 import { readResults, summarize, type ItemRecord, type JudgeError, type Summary } from './metrics.js';
 import { pixelScore } from './pixelScore.js';
@@ -135,7 +135,6 @@ export class BenchmarkConfigError extends Error {}
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MEMORY_LIMIT_MB = 4096;
-const SETUP_TIMEOUT_MS = 120_000;
 const NO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0 };
 
 export function resultsPath(outDir: string): string {
@@ -313,12 +312,20 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
 
   try {
     if (tasks.length > 0 && !stop.signal.aborted) {
-      const python = await resolvePython(options.python ? { explicit: options.python } : {});
-      const versions = Object.fromEntries(Object.entries(python.versions));
+      const resolving = resolvePython(options.python ? { explicit: options.python } : {});
+      resolving.catch(() => undefined);
       const home = join(outDir, 'work');
       mkdirSync(home, { recursive: true });
       const workers = Math.min(concurrency, tasks.length);
       report({ done: skipped, total, skipped, failed: 0, etaMs: null, message: `starting ${workers} kernel(s)` });
+      // Kernels boot (seconds) while the interpreter's package versions are read.
+      const kernelPython = options.python ?? (await resolving).path;
+      for (let i = 0; i < workers; i++) {
+        const kernel = new ItemKernel({ homeDir: home, python: kernelPython, memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB });
+        kernel.warmUp().catch(() => undefined);
+        kernels.push(kernel);
+      }
+      const versions = Object.fromEntries(Object.entries((await resolving).versions));
       if (options.library === 'plotly') {
         renderer.warmUp().catch(() => undefined);
       }
@@ -380,6 +387,10 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
             fail(task, errorText(error));
             continue;
           }
+          if (stop.signal.aborted) {
+            // Cancelled mid-item (a terminal's Ctrl-C also reaches the kernel processes): no record, --resume reruns it.
+            return;
+          }
           // Judging needs no kernel: let the next item use it meanwhile.
           const current = task;
           const judging = scoreTask(current, executed).then(
@@ -400,7 +411,6 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
 
       interface Executed {
         outcome: PlotOutcome | undefined;
-        setupError?: string;
         task: string;
         png?: Buffer;
         note: string | null;
@@ -417,19 +427,20 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
         mkdirSync(cwd, { recursive: true });
         writeFileSync(join(cwd, 'data.csv'), item.data_csv);
         const prompt = taskText(item, options.taskVariant);
-        const kernel = await itemKernel.prepare(cwd, 0, stop.signal);
-        // The directory change is part of the setup, so a reload after a kernel restart lands here too.
-        const setup = `import os as _plotwright_os\n_plotwright_os.chdir(${pythonString(cwd)})\ndel _plotwright_os\n${item.code_data}`;
-        const session = new DataFrameSession(kernel, setup, 'df', SETUP_TIMEOUT_MS);
+        // Cleaning, the item's code_data and the description all run in one execute, in the item's folder.
+        const session = new ItemSession(itemKernel, cwd, item.code_data, options.descriptor);
         let description;
         try {
-          description = await session.describe(options.descriptor, { signal: stop.signal });
+          description = await session.prepare(stop.signal);
         } catch (error) {
           if (stop.signal.aborted) {
             throw abortError(stop.signal);
           }
-          const detail = error instanceof SetupError ? `${error.message}${error.traceback ? `\n${error.traceback}` : ''}` : errorText(error);
-          return { outcome: undefined, setupError: `SetupError: ${detail}`, task: prompt, note: 'the item\'s data could not be loaded', error: `SetupError: ${detail}` };
+          if (!(error instanceof SetupError)) {
+            throw error;
+          }
+          const detail = `${error.message}${error.traceback ? `\n${error.traceback}` : ''}`;
+          return { outcome: undefined, task: prompt, note: "the item's data could not be loaded", error: `SetupError: ${detail}` };
         }
         const outcome = await generatePlot(samplers[repeat], templates, session, {
           library: options.library,
@@ -510,6 +521,7 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
               asks.push(judge.visual(png, gt as Buffer, stop.signal));
             }
             if (useTask) {
+              // Whatever variant the model got, the task judge grades against the full task, so variants compare.
               asks.push(judge.task(png, taskText(item, 'full'), stop.signal));
             }
             const verdicts = await Promise.all(asks);
@@ -555,15 +567,6 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
         };
       };
 
-      for (let i = 0; i < workers; i++) {
-        kernels.push(
-          new ItemKernel({
-            homeDir: home,
-            python: python.path,
-            memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
-          }),
-        );
-      }
       await Promise.all(kernels.map((kernel) => worker(kernel)));
       await Promise.all([...pendingJudging]);
     }

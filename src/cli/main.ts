@@ -1,4 +1,5 @@
 // The `plotwright` command: dispatches to its subcommands.
+import { runBenchCommand } from './benchCommand.js';
 import { runDrawingsCommand } from './drawingsCommand.js';
 import { runPlotCommand } from './plotCommand.js';
 import { UsageError } from './usageError.js';
@@ -7,12 +8,14 @@ const USAGE = `Usage: plotwright <command> [options]
 
 Commands:
   plot       ask a model for plotting code for a data file, run it in a Python kernel, write the PNG
+  bench      run PandasPlotBench (generate, execute in isolated kernels, judge, report); bench compare
   drawings   figures from hand drawings: synth | infer | eval
 
 Run 'plotwright <command> --help' for a command's options.`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   plot: runPlotCommand,
+  bench: runBenchCommand,
   drawings: runDrawingsCommand,
 };
 

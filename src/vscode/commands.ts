@@ -135,25 +135,30 @@ export function registerCommands(
       let loaded = false;
       const askToRun = async (cell: vscode.NotebookCell) =>
         (await vscode.window.showInformationMessage(
-          `Plotwright inserted generated code in cell ${cell.index + 1}. Run it (and the cell that loads the CSV) in the kernel?`,
+          `Plotwright inserted generated code in cell ${cell.index + 1}. Run it in your kernel? The cell that loads the CSV runs first; repairs will run too.`,
           'Run',
           "Don't Run",
         )) === 'Run';
-      const cells = new NotebookCellRunner(notebook, 1, { task: shortTask, model: model.model, library: settings.library }, settings.runGeneratedCode, askToRun);
-      const runner = {
-        run: async (code: string, attempt: number, options: { timeoutMs: number; signal?: AbortSignal }) => {
-          if (!loaded && settings.runGeneratedCode !== 'never') {
-            // The loading cell is Plotwright's own code; the generated cell's consent covers both.
-            report('Loading the CSV in the kernel…');
-            const load = await executeCell(notebook.cellAt(0), 120_000, options.signal);
-            if (load.status !== 'ok') {
-              throw new Error(`Loading the CSV in the kernel failed: ${load.error?.ename ?? load.status}: ${load.error?.evalue ?? ''}`);
-            }
-            loaded = true;
-          }
-          return cells.run(code, attempt, options);
-        },
+      // The loading cell is Plotwright's own code; it runs once the user allowed the generated cell.
+      const loadCsv = async (signal?: AbortSignal) => {
+        if (loaded) {
+          return;
+        }
+        report('Loading the CSV in the kernel…');
+        const load = await executeCell(notebook.cellAt(0), 120_000, signal);
+        if (load.status !== 'ok') {
+          throw new Error(`Loading the CSV in the kernel failed: ${load.error?.ename ?? load.status}: ${load.error?.evalue ?? ''}`);
+        }
+        loaded = true;
       };
+      const runner = new NotebookCellRunner(
+        notebook,
+        1,
+        { task: shortTask, model: model.model, library: settings.library },
+        settings.runGeneratedCode,
+        askToRun,
+        loadCsv,
+      );
       try {
         const outcome = await generatePlot(model, flow.templates, runner, {
           library: settings.library,
@@ -165,7 +170,7 @@ export function registerCommands(
           signal: controller.signal,
           onProgress: (stage) => report(stage === 'asking-model' ? `Asking ${model.model}…` : stage === 'running' ? 'Running the cell…' : 'Repairing…'),
         });
-        return [{ library: settings.library, outcome, cell: cells.cell, summary: outcomeSummary(outcome) }] as LibraryOutcome[];
+        return [{ library: settings.library, outcome, cell: runner.cell, summary: outcomeSummary(outcome) }] as LibraryOutcome[];
       } catch (error) {
         if (error instanceof NotRunError) {
           return [{ library: settings.library, cell: error.cell, summary: 'inserted, not run' }] as LibraryOutcome[];

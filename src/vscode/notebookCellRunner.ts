@@ -36,6 +36,8 @@ export class NotebookCellRunner implements AttemptRunner {
     private readonly consent: RunConsent,
     /** Asked once per request: the repairs of an allowed cell run too. */
     private readonly askToRun: (cell: vscode.NotebookCell) => Promise<boolean>,
+    /** Runs after consent, before the cell (e.g. the cell that loads a CSV). */
+    private readonly beforeRun?: (signal?: AbortSignal) => Promise<void>,
   ) {
     this.consented = consent === 'always';
   }
@@ -51,6 +53,7 @@ export class NotebookCellRunner implements AttemptRunner {
         throw new NotRunError(cell);
       }
     }
+    await this.beforeRun?.(options.signal);
     return executeCell(cell, options.timeoutMs, options.signal);
   }
 

@@ -73,6 +73,18 @@ describe('summarize', () => {
     assert.equal(s.wrongLibrary, 1);
   });
 
+  it('leaves a score no item could get unmeasured, instead of a mean of failures', () => {
+    // No ground-truth images: visual and pixel are never scored; the failed item must not make them 0.
+    const records = [
+      rec(1, { scores: { visual: null, task: 80, pixel: null } }),
+      rec(2, { hasPlot: false, error: 'KeyError', scores: { visual: null, task: null, pixel: null } }),
+    ];
+    const s = summarize(records, meta);
+    assert.deepEqual(s.visual, { mean: null, goodRatio: null, std: null });
+    assert.deepEqual(s.pixel, { mean: null, goodRatio: null, std: null });
+    assert.equal(s.task.mean, 40);
+  });
+
   it('counts "good" as a score of 75 or more', () => {
     const s = summarize(
       [74.9, 75, 80, 10].map((v, i) => rec(i, { scores: { visual: v, task: v, pixel: v } })),

@@ -1,7 +1,7 @@
 // Plotwright's packaged .vsix in a real VS Code (code-server), with the Jupyter stand-in running a real
 // Python kernel and a mock model on 127.0.0.1: the user journeys through the UI, checked on screen.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -29,6 +29,7 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     mock = await startMockOpenAI();
     workspace = mkdtempSync(join(tmpdir(), 'pw-e2e-plotwright-'));
     cpSync(join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'workspace'), workspace, { recursive: true });
+    writeFileSync(join(workspace, 'prices.csv'), 'day,price,volume\n1,10.5,300\n2,11.25,280\n3,10.75,310\n4,12.0,330\n5,12.5,290\n6,12.25,305\n');
     const extensions = [await packagePlotwright(), await packageExtension(STANDIN)];
     session = await startCodeServer({
       workspace,
@@ -208,14 +209,16 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     await row.waitFor({ state: 'visible', timeout: 60_000 });
     await s.screenshot('select-model');
     await row.click();
-    await s.page.waitForTimeout(1000);
+    // The choice is saved in the user's settings.
+    const settingsFile = join(s.userDataDir, 'User', 'settings.json');
+    for (let i = 0; i < 100 && !readFileSync(settingsFile, 'utf8').includes('mock-large-2026'); i++) {
+      await s.page.waitForTimeout(100);
+    }
+    assert.match(readFileSync(settingsFile, 'utf8'), /"plotwright\.model": "mock-large-2026"/);
     mock.enqueue({ content: answer('import matplotlib.pyplot as plt\nplt.plot(df["sales"])\nplt.title("large model")\nplt.show()') });
     await askForPlot(s, 'A line of sales from the larger model');
     await answerConsent(s, 'Run');
-    await s.waitForCells((c) => c.some((cell) => cell.text.includes('model: mock-large-2026')), {
-      timeoutMs: RUN_TIMEOUT_MS,
-      message: 'no cell from the selected model',
-    });
+    await s.page.locator('.notification-toast', { hasText: 'plot ready' }).last().waitFor({ timeout: RUN_TIMEOUT_MS });
     assert.equal(mock.chatRequests().at(-1)?.body?.model, 'mock-large-2026');
     assert.ok(mock.requests.some((r) => r.method === 'GET' && r.path.endsWith('/models')));
   });
@@ -245,5 +248,36 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     const [shorten, plot] = mock.chatRequests();
     assert.match(String(shorten.body?.messages?.[1].content), /one sentence/);
     assert.match(String(plot.body?.messages?.[1].content), /The chart to draw:\nBars of sales for each region, tallest first\./);
+  });
+
+  it('plots a CSV file from the explorer: a new notebook that loads it, described without a kernel', async () => {
+    const s = session as CodeServerSession;
+    mock.enqueue({ content: answer('import matplotlib.pyplot as plt\nplt.plot(df["day"], df["price"], marker="o")\nplt.title("price by day")\nplt.show()') });
+    // Only the new notebook stays on screen (the cell reader looks at the visible notebook).
+    await s.runCommand('View: Close All Editors');
+    await s.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'prices.csv' }).click({ button: 'right' });
+    await s.page.locator('.context-view .action-label', { hasText: 'Plot CSV File…' }).click({ timeout: 30_000 });
+    const input = s.page.locator('.quick-input-widget input.input');
+    await s.page.locator('.quick-input-widget', { hasText: '6 rows × 3 columns' }).waitFor({ timeout: 60_000 });
+    // The model is asked before any kernel exists: the description comes from the CSV itself.
+    await input.fill('Price by day as a line with markers');
+    await s.page.keyboard.press('Enter');
+    await answerConsent(s, 'Run');
+    const cells = await s
+      .waitForCells((c) => c.length === 2 && c[1].outputs.images === 1, {
+        timeoutMs: RUN_TIMEOUT_MS,
+        message: 'the CSV notebook never showed the plot',
+      })
+      .catch(async (error: unknown) => {
+        await s.screenshot('plot-csv-file-failure');
+        throw error;
+      });
+    await s.screenshot('plot-csv-file');
+    assert.match(cells[0].text, /df = pd\.read_csv\(".*prices\.csv"\)/);
+    assert.match(cells[1].text, /# Plotwright: Price by day as a line with markers/);
+    const prompt = String(mock.chatRequests()[0].body?.messages?.[1].content);
+    assert.match(prompt, /has 6 rows and 3 columns/);
+    assert.match(prompt, /- day: int64\n- price: float64\n- volume: int64/);
+    assert.match(prompt, / {3}day {2}price {2}volume\n0 {4}1 {2}10\.50 {5}300/);
   });
 });

@@ -1,0 +1,278 @@
+// `plotwright bench` and `plotwright bench compare`: PandasPlotBench runs from the terminal. The
+// runner does the work; this file parses flags, prints progress on stderr and the tables on stdout.
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runCompare, type CompareCell, type CompareGrid } from '../../benchmark/compare.js';
+import { TASK_VARIANTS, type TaskVariant } from '../../benchmark/dataset.js';
+import { JUDGE_KINDS, type JudgeKind } from '../../benchmark/judge.js';
+import { summaryMarkdown } from '../../benchmark/report.js';
+import { renderReportHtml } from '../../benchmark/reportHtml.js';
+import { BenchmarkConfigError, runBenchmark, type BenchmarkOptions, type BenchmarkProgress } from '../../benchmark/runner.js';
+import type { DescriptorMode } from '../core/describe.js';
+import { PLOT_LIBRARIES, type PlotLibrary } from '../core/prompts.js';
+import { createChatModel } from '../llm/openaiClient.js';
+import { DEFAULT_MODEL } from './plotCommand.js';
+import { oneOf, positiveNumber, UsageError } from './usageError.js';
+
+const DESCRIPTORS: readonly DescriptorMode[] = ['head', 'rich', 'none'];
+
+const COMMON = `  --dataset SRC          hf | hf:<owner>/<name> | path.parquet | path.jsonl | path.json (required)
+  --ids 3,7,12           only these item ids          --limit N     only the first N items
+  --library NAME         matplotlib | seaborn | plotly (default matplotlib)
+  --task-variant V       full | no-style | short | single | none (default full)
+  --descriptor MODE      head | rich | none: how df is described to the model (default head)
+  --model M              generator (default $PLOTWRIGHT_MODEL or ${DEFAULT_MODEL})
+  --base-url URL         generator endpoint (default $OPENAI_BASE_URL or OpenAI's)
+  --api-key KEY          prefer $OPENAI_API_KEY (a key on the command line lands in shell history)
+  --judge-model J        judge (default: the generator's model)
+  --judge-base-url URL   judge endpoint (default: the generator's)
+  --judges LIST          visual,task (default both; 'none' for no judge)
+  --concurrency N        items in flight, one warm kernel each (default 2)
+  --repeats R            runs per item (default 1)
+  --timeout S            per execution of generated code (default 60)
+  --self-debug N         repair rounds from the traceback (default 0)
+  --request-timeout S    per model request (default 120)
+  --memory-mb N          address-space limit per kernel (default 4096)
+  --python PATH          Python with ipykernel, pandas, matplotlib (default $PLOTWRIGHT_PYTHON or python3)
+  --out DIR              results folder (default bench-results)
+  --resume               skip items already in DIR/results.jsonl
+  --cache-dir DIR        response cache (default DIR/../.plotwright-cache)
+  --no-cache             ask the models every time
+  -h, --help`;
+
+const HELP = `Usage: plotwright bench --dataset <src> [options]
+       plotwright bench compare (--models a,b | --libraries a,b | --task-variants a,b | --descriptors a,b) [options]
+
+Runs PandasPlotBench: per item the model writes plotting code for the item's DataFrame, the code runs
+in an isolated warm Jupyter kernel, and a multimodal judge scores the plot against the ground truth
+(visual) and the task (task). Writes DIR/results.jsonl (one line per item as it finishes),
+DIR/summary.json, DIR/summary.md and DIR/report.html.
+
+${COMMON}
+
+compare runs one sub-folder per grid cell under --out and writes DIR/compare.md:
+  --models LIST  --libraries LIST  --task-variants LIST  --descriptors LIST
+
+Exit status: 0 when every item has a record, 1 when some could not be run, 2 for a usage error,
+130 when interrupted (the partial summary is still written).`;
+
+const OPTIONS = {
+  dataset: { type: 'string' },
+  ids: { type: 'string' },
+  limit: { type: 'string' },
+  library: { type: 'string' },
+  'task-variant': { type: 'string' },
+  descriptor: { type: 'string' },
+  model: { type: 'string' },
+  'base-url': { type: 'string' },
+  'api-key': { type: 'string' },
+  'judge-model': { type: 'string' },
+  'judge-base-url': { type: 'string' },
+  judges: { type: 'string' },
+  concurrency: { type: 'string' },
+  repeats: { type: 'string' },
+  timeout: { type: 'string' },
+  'self-debug': { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'memory-mb': { type: 'string' },
+  python: { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'boolean', default: false },
+  'cache-dir': { type: 'string' },
+  'no-cache': { type: 'boolean', default: false },
+  models: { type: 'string' },
+  libraries: { type: 'string' },
+  'task-variants': { type: 'string' },
+  descriptors: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function list(value: string | undefined): string[] | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  return items.length > 0 ? items : undefined;
+}
+
+function listOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] | undefined {
+  return list(value)?.map((v) => oneOf<T>(flag, v, allowed, allowed[0]));
+}
+
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+export function progressLine(p: BenchmarkProgress, prefix = ''): string | undefined {
+  const width = String(p.total).length;
+  const head = `${prefix}[${String(p.done).padStart(width)}/${p.total}]`;
+  const eta = p.etaMs === null ? '' : `  ETA ${formatDuration(p.etaMs)}`;
+  if (p.message) {
+    return `${head} ${p.message}${p.skipped > 0 ? ` (${p.skipped} already done)` : ''}`;
+  }
+  const item = p.item;
+  if (!item) {
+    return undefined;
+  }
+  const name = `item ${item.id}${item.repeat > 0 ? ` #${item.repeat}` : ''}`;
+  if (item.failure) {
+    return `${head} ${name}: not run: ${item.failure.split('\n')[0]}${eta}`;
+  }
+  const score = (label: string, v: number | null) => (v === null ? '' : `  ${label} ${v}`);
+  const what = !item.hasPlot ? 'no plot' : item.wrongLibrary ? 'wrong library' : 'plot';
+  const judged = `${score('visual', item.scores.visual)}${score('task', item.scores.task)}${score('pixel', item.scores.pixel)}`;
+  const errors = item.judgeErrors > 0 ? `  judge errors ${item.judgeErrors}` : '';
+  return `${head} ${name}: ${what}${judged}${errors}${eta}`;
+}
+
+export async function runBenchCommand(args: string[]): Promise<number> {
+  const compare = args[0] === 'compare';
+  const { values } = parseArgs({ args: compare ? args.slice(1) : args, options: OPTIONS, strict: true, allowPositionals: false });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!values.dataset) {
+    throw new UsageError('--dataset is required');
+  }
+  const library = oneOf<PlotLibrary>('library', values.library, PLOT_LIBRARIES, 'matplotlib');
+  const taskVariant = oneOf<TaskVariant>('task-variant', values['task-variant'], TASK_VARIANTS, 'full');
+  const descriptor = oneOf<DescriptorMode>('descriptor', values.descriptor, DESCRIPTORS, 'head');
+  const judgeList = list(values.judges) ?? [...JUDGE_KINDS];
+  const judges: JudgeKind[] =
+    judgeList.length === 1 && judgeList[0] === 'none' ? [] : judgeList.map((j) => oneOf<JudgeKind>('judges', j, JUDGE_KINDS, 'visual'));
+  const ids = list(values.ids)?.map((id) => {
+    const n = Number(id);
+    if (!Number.isInteger(n) || n < 0) {
+      throw new UsageError(`--ids must be whole numbers separated by commas (got '${id}')`);
+    }
+    return n;
+  });
+  if (ids && values.limit !== undefined) {
+    throw new UsageError('use either --ids or --limit');
+  }
+  const limit = values.limit === undefined ? undefined : positiveNumber('limit', values.limit, 0, { integer: true });
+  const concurrency = Math.max(1, positiveNumber('concurrency', values.concurrency, 2, { integer: true }));
+  const repeats = Math.max(1, positiveNumber('repeats', values.repeats, 1, { integer: true }));
+  const timeoutMs = positiveNumber('timeout', values.timeout, 60) * 1000;
+  const selfDebug = positiveNumber('self-debug', values['self-debug'], 0, { integer: true });
+  const requestTimeoutMs = positiveNumber('request-timeout', values['request-timeout'], 120) * 1000;
+  const memoryLimitMb = positiveNumber('memory-mb', values['memory-mb'], 4096, { integer: true });
+  const model = values.model ?? process.env.PLOTWRIGHT_MODEL ?? DEFAULT_MODEL;
+  const outDir = resolve(values.out ?? 'bench-results');
+  const cacheDir = values['no-cache'] ? null : values['cache-dir'] ? resolve(values['cache-dir']) : undefined;
+
+  const makeModel = (name: string) =>
+    createChatModel({ baseUrl: values['base-url'], apiKey: values['api-key'], model: name, timeoutMs: requestTimeoutMs });
+  const judgeModel =
+    judges.length > 0
+      ? createChatModel({
+          baseUrl: values['judge-base-url'] ?? values['base-url'],
+          apiKey: values['api-key'],
+          model: values['judge-model'] ?? model,
+          timeoutMs: requestTimeoutMs,
+        })
+      : undefined;
+
+  const base: Omit<BenchmarkOptions, 'model'> = {
+    dataset: values.dataset,
+    ...(ids ? { ids } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+    library,
+    taskVariant,
+    descriptor,
+    ...(judgeModel ? { judgeModel } : {}),
+    judges,
+    concurrency,
+    repeats,
+    timeoutMs,
+    selfDebug,
+    outDir,
+    resume: values.resume,
+    ...(cacheDir !== undefined ? { cacheDir } : {}),
+    ...(values.python ? { python: values.python } : {}),
+    memoryLimitMb,
+  };
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (): void => {
+    interrupts++;
+    if (interrupts > 1) {
+      process.exit(130);
+    }
+    console.error('plotwright bench: interrupted; finishing the summary (press Ctrl-C again to quit at once)');
+    controller.abort(new Error('Interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const print = (line: string | undefined): void => {
+    if (line) {
+      console.error(line);
+    }
+  };
+
+  try {
+    if (compare) {
+      const grid: CompareGrid = {
+        ...(list(values.models) ? { models: list(values.models) } : {}),
+        ...(values.libraries ? { libraries: listOf<PlotLibrary>('libraries', values.libraries, PLOT_LIBRARIES) } : {}),
+        ...(values['task-variants'] ? { taskVariants: listOf<TaskVariant>('task-variants', values['task-variants'], TASK_VARIANTS) } : {}),
+        ...(values.descriptors ? { descriptors: listOf<DescriptorMode>('descriptors', values.descriptors, DESCRIPTORS) } : {}),
+      };
+      if (!grid.models && !grid.libraries && !grid.taskVariants && !grid.descriptors) {
+        throw new UsageError('compare needs --models, --libraries, --task-variants or --descriptors');
+      }
+      const result = await runCompare(
+        { ...base, grid, makeModel, defaultModel: model },
+        {
+          signal: controller.signal,
+          onProgress: (cell: CompareCell, index, cells, progress) => print(progressLine(progress, `${cell.dir} (${index + 1}/${cells}) `)),
+          onCellDone: (cell) => writeReport(join(outDir, cell.dir)),
+        },
+      );
+      console.log(result.table);
+      console.error(`plotwright bench compare: table written to ${join(outDir, 'compare.md')}`);
+      return result.cancelled ? 130 : 0;
+    }
+    const result = await runBenchmark(
+      { ...base, model: makeModel(model) },
+      { signal: controller.signal, onProgress: (progress) => print(progressLine(progress)) },
+    );
+    writeReport(outDir);
+    console.log(summaryMarkdown(result.summary));
+    for (const failure of result.failures) {
+      console.error(`plotwright bench: item ${failure.id} (repeat ${failure.repeat}) has no record: ${failure.message.split('\n')[0]}`);
+    }
+    console.error(`plotwright bench: results in ${outDir} (results.jsonl, summary.json, summary.md, report.html)`);
+    if (result.cancelled) {
+      return 130;
+    }
+    return result.failures.length > 0 ? 1 : 0;
+  } catch (error) {
+    if (error instanceof BenchmarkConfigError) {
+      throw new UsageError(error.message);
+    }
+    console.error(`plotwright bench: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function writeReport(dir: string): void {
+  try {
+    writeFileSync(join(dir, 'report.html'), renderReportHtml(dir).replaceAll('{{nonce}}', 'plotwright'));
+  } catch (error) {
+    console.error(`plotwright bench: could not write report.html: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
