@@ -12,7 +12,7 @@
 import { describeCode, parseDescription, type DataFrameDescription, type DescriptorMode } from '../src/core/describe.js';
 import type { AttemptRunner } from '../src/core/plotEngine.js';
 import { formatKernelError } from '../src/core/plotEngine.js';
-import { pythonString, SetupError } from '../src/kernel/dataFrameSession.js';
+import { ORIGINAL_FRAME, pythonString, resetAttemptCode, SetupError } from '../src/kernel/dataFrameSession.js';
 import { HeadlessKernel, type HeadlessKernelOptions } from '../src/kernel/headlessKernel.js';
 import type { CodeKernel, ExecutionResult } from '../src/kernel/kernel.js';
 
@@ -181,7 +181,7 @@ export class ItemKernel {
   }
 }
 
-const ORIGINAL = '_plotwright_original_frame';
+const ORIGINAL = ORIGINAL_FRAME;
 const SETUP_TIMEOUT_MS = 120_000;
 
 function stdoutOf(result: ExecutionResult): string {
@@ -247,13 +247,11 @@ export class ItemSession implements AttemptRunner {
     if (!this.loaded) {
       await this.prepare(options.signal);
     } else if (attempt > 0) {
-      const reset = await kernel.execute(
-        `${this.variable} = ${ORIGINAL}.copy()\n` +
-          `import sys as _plotwright_sys\n` +
-          `if "matplotlib.pyplot" in _plotwright_sys.modules:\n    _plotwright_sys.modules["matplotlib.pyplot"].close("all")\n` +
-          `del _plotwright_sys`,
-        { timeoutMs: 30_000, signal: options.signal, captureFigures: false },
-      );
+      const reset = await kernel.execute(resetAttemptCode(this.variable), {
+        timeoutMs: 30_000,
+        signal: options.signal,
+        captureFigures: false,
+      });
       if (reset.status !== 'ok') {
         await this.prepare(options.signal);
       }

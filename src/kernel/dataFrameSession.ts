@@ -11,7 +11,19 @@ import type { AttemptRunner } from '../core/plotEngine.js';
 import { formatKernelError } from '../core/plotEngine.js';
 import type { CodeKernel, ExecutionResult } from './kernel.js';
 
-const ORIGINAL = '_plotwright_original_frame';
+/** Where the loaded frame is kept, so that each attempt starts from a copy of it. */
+export const ORIGINAL_FRAME = '_plotwright_original_frame';
+const ORIGINAL = ORIGINAL_FRAME;
+
+/** Python that gives an attempt a fresh copy of the frame and closes figures left by an earlier one. */
+export function resetAttemptCode(variable: string): string {
+  return (
+    `${variable} = ${ORIGINAL}.copy()\n` +
+    `import sys as _plotwright_sys\n` +
+    `if "matplotlib.pyplot" in _plotwright_sys.modules:\n    _plotwright_sys.modules["matplotlib.pyplot"].close("all")\n` +
+    `del _plotwright_sys`
+  );
+}
 
 export class SetupError extends Error {
   constructor(
@@ -82,13 +94,11 @@ export class DataFrameSession implements AttemptRunner {
   async run(code: string, _attempt: number, options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecutionResult> {
     await this.ensureLoaded(options.signal);
     // A fresh copy of the frame and no figures left from an earlier attempt.
-    const reset = await this.kernel.execute(
-      `${this.variable} = ${ORIGINAL}.copy()\n` +
-        `import sys as _plotwright_sys\n` +
-        `if "matplotlib.pyplot" in _plotwright_sys.modules:\n    _plotwright_sys.modules["matplotlib.pyplot"].close("all")\n` +
-        `del _plotwright_sys`,
-      { timeoutMs: 30_000, signal: options.signal, captureFigures: false },
-    );
+    const reset = await this.kernel.execute(resetAttemptCode(this.variable), {
+      timeoutMs: 30_000,
+      signal: options.signal,
+      captureFigures: false,
+    });
     if (reset.status !== 'ok') {
       this.loaded = false;
       await this.ensureLoaded(options.signal);
