@@ -178,7 +178,13 @@ export class PlotFlow {
       consented = answer === 'Run';
       return consented;
     };
-    const versions = { python: environment.python, pandas: environment.pandas ?? undefined, [libraries[0]]: environment[libraries[0]] ?? undefined };
+    // The versions the model must write for: Python, pandas and what the library draws with.
+    const versionsFor = (library: PlotLibrary) => ({
+      python: environment.python,
+      pandas: environment.pandas ?? undefined,
+      matplotlib: library === 'plotly' ? undefined : (environment.matplotlib ?? undefined),
+      [library]: environment[library] ?? undefined,
+    });
     const results: LibraryOutcome[] = [];
     for (const library of libraries) {
       const runner = new NotebookCellRunner(
@@ -199,7 +205,7 @@ export class PlotFlow {
           task,
           variable,
           dataDescription: formatDescription(description),
-          versions: { ...versions, [library]: environment[library] ?? undefined },
+          versions: versionsFor(library),
           maxRepairs: settings.maxRepairs,
           timeoutMs: 120_000,
           signal,

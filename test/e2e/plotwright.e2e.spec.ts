@@ -120,7 +120,6 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
 
   it('says clearly when the model returns no code, and inserts nothing', async () => {
     const s = session as CodeServerSession;
-    const before = (await s.notebookCells()).length;
     mock.setResponder(() => ({ content: 'I would love to help, but I need more details about your data.' }));
     await askForPlot(s, 'Line chart of sales');
     const toast = s.page.locator('.notification-toast', { hasText: 'The model returned no code' });
@@ -128,7 +127,7 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     await s.screenshot('no-code');
     assert.match((await toast.textContent()) ?? '', /failed after 2 repair\(s\)/);
     assert.equal(mock.chatRequests().length, 3);
-    assert.equal((await s.notebookCells()).length, before);
+    assert.ok(!(await s.notebookCells()).some((c) => c.text.includes('# Plotwright: Line chart of sales')), 'a cell was inserted');
   });
 
   it('leaves the generated cell unrun when the user declines', async () => {
@@ -255,10 +254,23 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     mock.enqueue({ content: answer('import matplotlib.pyplot as plt\nplt.plot(df["day"], df["price"], marker="o")\nplt.title("price by day")\nplt.show()') });
     // Only the new notebook stays on screen (the cell reader looks at the visible notebook).
     await s.runCommand('View: Close All Editors');
-    await s.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'prices.csv' }).click({ button: 'right' });
-    await s.page.locator('.context-view .action-label', { hasText: 'Plot CSV File…' }).click({ timeout: 30_000 });
+    const taskBox = s.page.locator('.quick-input-widget', { hasText: '6 rows × 3 columns' });
+    // A context menu opened while the workbench is still moving focus can close again: retry it.
+    for (let attempt = 1; ; attempt++) {
+      await s.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'prices.csv' }).click({ button: 'right' });
+      await s.page.locator('.context-view .action-label', { hasText: 'Plot CSV File…' }).click({ timeout: 30_000 });
+      try {
+        await taskBox.waitFor({ timeout: 20_000 });
+        break;
+      } catch (error) {
+        await s.screenshot(`plot-csv-file-menu-${attempt}`);
+        if (attempt === 3) {
+          throw error;
+        }
+        await s.page.keyboard.press('Escape');
+      }
+    }
     const input = s.page.locator('.quick-input-widget input.input');
-    await s.page.locator('.quick-input-widget', { hasText: '6 rows × 3 columns' }).waitFor({ timeout: 60_000 });
     // The model is asked before any kernel exists: the description comes from the CSV itself.
     await input.fill('Price by day as a line with markers');
     await s.page.keyboard.press('Enter');

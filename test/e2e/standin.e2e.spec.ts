@@ -41,7 +41,7 @@ describe('Jupyter stand-in: notebook UI and kernels API', { timeout: 600_000 }, 
     assert.equal(early.kernelFound, false);
     const started = performance.now();
     await s.runCommand('Notebook: Run All');
-    const cells = await s.waitForCells((c) => c[2]?.outputs.images === 1, {
+    const cells = await s.waitForCells((c) => c[2]?.outputs.images === 1 && c[2]?.state === 'success', {
       timeoutMs: RUN_TIMEOUT_MS,
       message: 'the plot never appeared',
     });
