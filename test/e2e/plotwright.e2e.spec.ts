@@ -258,7 +258,9 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     // A context menu opened while the workbench is still moving focus can close again: retry it.
     for (let attempt = 1; ; attempt++) {
       await s.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'prices.csv' }).click({ button: 'right' });
-      await s.page.locator('.context-view .action-label', { hasText: 'Plot CSV File…' }).click({ timeout: 30_000 });
+      // The menu acts on the highlighted item: hover it, then Enter (a plain click sometimes only highlights it).
+      await s.page.locator('.context-view .action-label', { hasText: 'Plot CSV File…' }).hover({ timeout: 30_000 });
+      await s.page.keyboard.press('Enter');
       try {
         await taskBox.waitFor({ timeout: 20_000 });
         break;
