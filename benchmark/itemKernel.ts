@@ -14,7 +14,7 @@ import type { AttemptRunner } from '../src/core/plotEngine.js';
 import { formatKernelError } from '../src/core/plotEngine.js';
 import { ORIGINAL_FRAME, pythonString, resetAttemptCode, SetupError } from '../src/kernel/dataFrameSession.js';
 import { HeadlessKernel, type HeadlessKernelOptions } from '../src/kernel/headlessKernel.js';
-import type { CodeKernel, ExecutionResult } from '../src/kernel/kernel.js';
+import { streamText, type CodeKernel, type ExecutionResult } from '../src/kernel/kernel.js';
 
 export const PRELOAD = ['pandas', 'numpy', 'matplotlib.pyplot'];
 
@@ -184,9 +184,6 @@ export class ItemKernel {
 const ORIGINAL = ORIGINAL_FRAME;
 const SETUP_TIMEOUT_MS = 120_000;
 
-function stdoutOf(result: ExecutionResult): string {
-  return result.outputs.map((o) => (o.kind === 'stream' && o.name === 'stdout' ? o.text : '')).join('');
-}
 
 /**
  * One item in a worker's kernel, as the plot engine's AttemptRunner. A single execute cleans the
@@ -224,7 +221,7 @@ export class ItemSession implements AttemptRunner {
       if (signal?.aborted) {
         throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled');
       }
-      const stdout = stdoutOf(result);
+      const stdout = streamText(result.outputs);
       if (result.status === 'ok') {
         this.loaded = true;
         return parseDescription(stdout, this.variable, this.descriptor);

@@ -9,7 +9,7 @@ import {
 } from '../core/describe.js';
 import type { AttemptRunner } from '../core/plotEngine.js';
 import { formatKernelError } from '../core/plotEngine.js';
-import type { CodeKernel, ExecutionResult } from './kernel.js';
+import { streamText, type CodeKernel, type ExecutionResult } from './kernel.js';
 
 /** Where the loaded frame is kept, so that each attempt starts from a copy of it. */
 export const ORIGINAL_FRAME = '_plotwright_original_frame';
@@ -34,9 +34,6 @@ export class SetupError extends Error {
   }
 }
 
-function streamText(result: ExecutionResult, name: 'stdout' | 'stderr'): string {
-  return result.outputs.map((o) => (o.kind === 'stream' && o.name === name ? o.text : '')).join('');
-}
 
 export function pythonString(text: string): string {
   // JSON string syntax is valid Python for these characters, and escapes quotes and backslashes.
@@ -88,7 +85,7 @@ export class DataFrameSession implements AttemptRunner {
     if (result.status !== 'ok') {
       throw new Error(`Describing '${this.variable}' failed: ${result.error ? formatKernelError(result.error, 1000) : result.status}`);
     }
-    return parseDescription(streamText(result, 'stdout'), this.variable, mode);
+    return parseDescription(streamText(result.outputs), this.variable, mode);
   }
 
   async run(code: string, _attempt: number, options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecutionResult> {

@@ -67,6 +67,11 @@ export function plotlyOutputs(result: ExecutionResult): PlotlyFigureJson[] {
   return result.outputs.flatMap((o) => (o.kind === 'plotly' ? [o.figure] : []));
 }
 
+/** What the code printed to one stream, in order. */
+export function streamText(outputs: readonly KernelOutput[], name: 'stdout' | 'stderr' = 'stdout'): string {
+  return outputs.map((o) => (o.kind === 'stream' && o.name === name ? o.text : '')).join('');
+}
+
 export function hasPlot(result: ExecutionResult): boolean {
   return result.outputs.some((o) => o.kind === 'image' || o.kind === 'plotly');
 }

@@ -10,7 +10,7 @@ import { API_KEY_SECRET, availableModels, chatModelFromSettings } from './chatMo
 import type { ErrorPresenter } from './errorPresenter.js';
 import { executeCell, NotebookCellRunner, NotRunError } from './notebookCellRunner.js';
 import { outcomeSummary } from './outcomeSummary.js';
-import { PlotFlow, type LibraryOutcome } from './plotFlow.js';
+import { PlotFlow, signalFrom, type LibraryOutcome } from './plotFlow.js';
 import { readSettings } from './settings.js';
 
 /** Reading more than this in the extension host would stall it; the kernel reads the whole file anyway. */
@@ -124,13 +124,12 @@ export function registerCommands(
     );
     await vscode.window.showNotebookDocument(notebook);
     const results = await withProgress('Plotwright', async (report, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
+      const signal = signalFrom(token);
       const model = await chatModelFromSettings(settings, context.secrets, log);
       let shortTask = task;
       if (settings.taskDetail !== 'full') {
         report('Shortening the task…');
-        shortTask = (await shortenTask(model, flow.templates, task, settings.taskDetail, controller.signal)).task;
+        shortTask = (await shortenTask(model, flow.templates, task, settings.taskDetail, signal)).task;
       }
       let loaded = false;
       const askToRun = async (cell: vscode.NotebookCell) =>
@@ -167,7 +166,7 @@ export function registerCommands(
           dataDescription: formatDescription(description),
           maxRepairs: settings.maxRepairs,
           timeoutMs: 120_000,
-          signal: controller.signal,
+          signal,
           onProgress: (stage) => report(stage === 'asking-model' ? `Asking ${model.model}…` : stage === 'running' ? 'Running the cell…' : 'Repairing…'),
         });
         return [{ library: settings.library, outcome, cell: runner.cell, summary: outcomeSummary(outcome) }] as LibraryOutcome[];
@@ -206,10 +205,9 @@ export function registerCommands(
       return undefined;
     }
     const short = await withProgress('Plotwright: shortening the task', async (_report, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
+      const signal = signalFrom(token);
       const model = await chatModelFromSettings(settings, context.secrets, log);
-      return (await shortenTask(model, flow.templates, long, level.detail, controller.signal)).task;
+      return (await shortenTask(model, flow.templates, long, level.detail, signal)).task;
     });
     const accepted = await vscode.window.showInputBox({
       title: 'Plotwright: the shortened task (edit it, then Enter to plot)',

@@ -60,7 +60,3 @@ export function resultFromOutputs(
   const error = outputs.find((o): o is Extract<KernelOutput, { kind: 'error' }> => o.kind === 'error')?.error;
   return { status: status ?? (error ? 'error' : 'ok'), outputs: [...outputs], error, durationMs, restarted: false };
 }
-
-export function stdoutOf(outputs: readonly KernelOutput[]): string {
-  return outputs.map((o) => (o.kind === 'stream' && o.name === 'stdout' ? o.text : '')).join('');
-}

@@ -12,14 +12,13 @@ import {
 } from '../core/kernelQueries.js';
 import { generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../core/plotEngine.js';
 import { loadPromptTemplates, type PlotLibrary, type PromptTemplates } from '../core/prompts.js';
-import type { CodeKernel } from '../kernel/kernel.js';
+import { streamText, type CodeKernel } from '../kernel/kernel.js';
 import type { ChatModel } from '../llm/chatModel.js';
 import { chatModelFromSettings } from './chatModels.js';
 import { UserFixableError } from './errorPresenter.js';
 import { notebookKernel } from './jupyterKernel.js';
 import { NotebookCellRunner, NotRunError } from './notebookCellRunner.js';
 import { outcomeSummary } from './outcomeSummary.js';
-import { stdoutOf } from './outputs.js';
 import { readSettings, type PlotwrightSettings } from './settings.js';
 
 export interface PlotRequestOptions {
@@ -42,7 +41,8 @@ export interface LibraryOutcome {
   summary: string;
 }
 
-function signalFrom(token: vscode.CancellationToken): AbortSignal {
+/** The core takes AbortSignals; VS Code hands out CancellationTokens. */
+export function signalFrom(token: vscode.CancellationToken): AbortSignal {
   const controller = new AbortController();
   if (token.isCancellationRequested) {
     controller.abort(new vscode.CancellationError());
@@ -57,7 +57,7 @@ async function run(kernel: CodeKernel, code: string, signal: AbortSignal): Promi
     const detail = result.error ? `${result.error.ename}: ${result.error.evalue}` : result.status;
     throw new Error(`The kernel could not answer Plotwright's query (${detail}).`);
   }
-  return stdoutOf(result.outputs);
+  return streamText(result.outputs);
 }
 
 export class PlotFlow {

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { formatDescription } from '../../src/core/describe.js';
 import { DataFrameSession, readCsvSetup } from '../../src/kernel/dataFrameSession.js';
 import { HeadlessKernel } from '../../src/kernel/headlessKernel.js';
+import { streamText } from '../../src/kernel/kernel.js';
 import { resolvePython } from '../../src/kernel/python.js';
 import { sampleItems, writeSampleCsv } from '../support/plotbenchSample.js';
 
@@ -75,7 +76,7 @@ describe('describing DataFrames in a real kernel', () => {
     const schemaOnly = await session.describe('head', { sampleRows: false });
     assert.equal(schemaOnly.head, undefined);
     const namesAfter = await kernel.execute('print(sorted(k for k in globals() if not k.startswith("_")))');
-    const text = (r: typeof namesAfter) => r.outputs.map((o) => (o.kind === 'stream' ? o.text : '')).join('');
+    const text = (r: typeof namesAfter) => streamText(r.outputs);
     assert.equal(text(namesAfter), text(namesBefore));
     assert.doesNotMatch(text(namesAfter), /json|_plotwright_describe/);
   });

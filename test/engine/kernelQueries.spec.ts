@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { environmentCode, listDataFramesCode, missingPackages, parseDataFrames, parseEnvironment } from '../../src/core/kernelQueries.js';
 import { HeadlessKernel } from '../../src/kernel/headlessKernel.js';
-import type { ExecutionResult } from '../../src/kernel/kernel.js';
+import { streamText, type ExecutionResult } from '../../src/kernel/kernel.js';
 import { resolvePython } from '../../src/kernel/python.js';
 
-const stdout = (r: ExecutionResult) => r.outputs.map((o) => (o.kind === 'stream' && o.name === 'stdout' ? o.text : '')).join('');
+const stdout = (r: ExecutionResult) => streamText(r.outputs);
 
 describe('kernel queries', () => {
   let kernel: HeadlessKernel;

@@ -4,12 +4,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HeadlessKernel } from '../../src/kernel/headlessKernel.js';
-import { imageOutputs, plotlyOutputs, runnerOverheadMs, type ExecutionResult } from '../../src/kernel/kernel.js';
+import { imageOutputs, plotlyOutputs, runnerOverheadMs, streamText, type ExecutionResult } from '../../src/kernel/kernel.js';
 import { decodeBase64Png, isPng, makeTempDir, processExists, waitFor } from '../support/kernelFixtures.js';
 
-function streamText(result: ExecutionResult, name: 'stdout' | 'stderr'): string {
-  return result.outputs.flatMap((o) => (o.kind === 'stream' && o.name === name ? [o.text] : [])).join('');
-}
+const printed = (result: ExecutionResult, name: 'stdout' | 'stderr') => streamText(result.outputs, name);
 
 function assertPngs(result: ExecutionResult, count: number): void {
   assert.equal(result.status, 'ok', JSON.stringify(result.error));
@@ -45,8 +43,8 @@ describe('HeadlessKernel', { timeout: 240_000 }, () => {
   it('captures stdout, stderr and the last expression', async () => {
     const result = await kernel.execute('import sys\nprint("hello")\nprint("oops", file=sys.stderr)\n6 * 7');
     assert.equal(result.status, 'ok');
-    assert.equal(streamText(result, 'stdout'), 'hello\n');
-    assert.equal(streamText(result, 'stderr'), 'oops\n');
+    assert.equal(printed(result, 'stdout'), 'hello\n');
+    assert.equal(printed(result, 'stderr'), 'oops\n');
     assert.ok(result.outputs.some((o) => o.kind === 'text' && o.mime === 'text/plain' && o.text === '42'));
     assert.equal(result.restarted, false);
     assert.ok(result.kernelMs !== undefined && result.kernelMs >= 0);
@@ -56,7 +54,7 @@ describe('HeadlessKernel', { timeout: 240_000 }, () => {
   it('truncates a flood of output', async () => {
     const result = await kernel.execute('for i in range(300_000):\n    print("0123456789")');
     assert.equal(result.status, 'ok');
-    const text = streamText(result, 'stdout');
+    const text = printed(result, 'stdout');
     assert.ok(text.length < 1_100_000, `stdout is ${text.length} characters`);
     assert.match(text, /output truncated/);
   });
@@ -70,7 +68,7 @@ describe('HeadlessKernel', { timeout: 240_000 }, () => {
       'print(any(os.path.exists(os.path.join(p or ".", "kernel_setup.py")) for p in sys.path))',
     ].join('\n');
     const result = await kernel.execute(code);
-    assert.equal(streamText(result, 'stdout'), '42\n[]\nFalse\n');
+    assert.equal(printed(result, 'stdout'), '42\n[]\nFalse\n');
   });
 
   it('shows a matplotlib figure that was never shown', async () => {
@@ -129,8 +127,8 @@ describe('HeadlessKernel', { timeout: 240_000 }, () => {
     const result = await kernel.execute('fig.write_image("out.png")\nprint("after")');
     assert.equal(result.status, 'ok', JSON.stringify(result.error));
     assert.equal(plotlyOutputs(result).length, 1);
-    assert.match(streamText(result, 'stderr'), /kaleido/);
-    assert.equal(streamText(result, 'stdout'), 'after\n');
+    assert.match(printed(result, 'stderr'), /kaleido/);
+    assert.equal(printed(result, 'stdout'), 'after\n');
   });
 
   it('a syntax error is an error with ename SyntaxError and a traceback', async () => {
@@ -146,7 +144,7 @@ describe('HeadlessKernel', { timeout: 240_000 }, () => {
     assert.equal(result.status, 'error');
     assert.equal(result.error?.ename, 'KeyError');
     assert.match(result.error!.traceback.join('\n'), /missing/);
-    assert.equal(streamText(await kernel.execute('print(answer)'), 'stdout'), '41\n');
+    assert.equal(printed(await kernel.execute('print(answer)'), 'stdout'), '41\n');
   });
 
   it('times out an endless loop, interrupts it, and the next cell still works', async () => {
@@ -157,7 +155,7 @@ describe('HeadlessKernel', { timeout: 240_000 }, () => {
     assert.equal(result.restarted, false);
     assert.ok(result.durationMs >= 1900 && result.durationMs < 8000, `duration ${result.durationMs}`);
     const next = await kernel.execute('print(answer)');
-    assert.equal(streamText(next, 'stdout'), '41\n');
+    assert.equal(printed(next, 'stdout'), '41\n');
   });
 
   it('restarts a kernel that ignores the interrupt', async () => {
@@ -167,7 +165,7 @@ describe('HeadlessKernel', { timeout: 240_000 }, () => {
     assert.equal(result.restarted, true);
     assert.match(result.error!.evalue, /restarted/);
     const next = await kernel.execute('print("alive")');
-    assert.equal(streamText(next, 'stdout'), 'alive\n');
+    assert.equal(printed(next, 'stdout'), 'alive\n');
     assert.equal(next.restarted, false);
     await kernel.execute('answer = 41\nimport matplotlib.pyplot as plt\nimport plotly.express as px');
   });
@@ -178,7 +176,7 @@ describe('HeadlessKernel', { timeout: 240_000 }, () => {
     const result = await kernel.execute('import time\ntime.sleep(30)', { signal: controller.signal });
     assert.equal(result.status, 'cancelled');
     assert.ok(result.durationMs < 5000);
-    assert.equal(streamText(await kernel.execute('print(answer)'), 'stdout'), '41\n');
+    assert.equal(printed(await kernel.execute('print(answer)'), 'stdout'), '41\n');
   });
 
   it('an already aborted signal does not run the code', async () => {
@@ -186,7 +184,7 @@ describe('HeadlessKernel', { timeout: 240_000 }, () => {
     controller.abort();
     const result = await kernel.execute('answer = 0', { signal: controller.signal });
     assert.equal(result.status, 'cancelled');
-    assert.equal(streamText(await kernel.execute('print(answer)'), 'stdout'), '41\n');
+    assert.equal(printed(await kernel.execute('print(answer)'), 'stdout'), '41\n');
   });
 
   it('serializes concurrent executions', async () => {
@@ -199,7 +197,7 @@ describe('HeadlessKernel', { timeout: 240_000 }, () => {
       results.map((r) => r.status),
       ['ok', 'ok', 'ok'],
     );
-    assert.equal(streamText(results[2]!, 'stdout'), '[1, 2]\n');
+    assert.equal(printed(results[2]!, 'stdout'), '[1, 2]\n');
   });
 
   it('os._exit(1) is reported as died, and the next cell runs in a fresh kernel', async () => {
@@ -212,7 +210,7 @@ describe('HeadlessKernel', { timeout: 240_000 }, () => {
     assert.notEqual(kernel.pid, before);
     const next = await kernel.execute('print("answer" in dir())');
     assert.equal(next.status, 'ok');
-    assert.equal(streamText(next, 'stdout'), 'False\n');
+    assert.equal(printed(next, 'stdout'), 'False\n');
   });
 
   it('a segfault is reported as died with the crash location', async () => {
@@ -228,7 +226,7 @@ describe('HeadlessKernel', { timeout: 240_000 }, () => {
     await kernel.execute('marker = 1');
     await kernel.restart();
     const result = await kernel.execute('import os\nprint("marker" in dir(), os.getcwd())');
-    assert.equal(streamText(result, 'stdout'), `False ${dir.path}\n`);
+    assert.equal(printed(result, 'stdout'), `False ${dir.path}\n`);
   });
 });
 
@@ -239,8 +237,8 @@ describe('HeadlessKernel lifecycle', { timeout: 120_000 }, () => {
     const [ka, kb] = await Promise.all([HeadlessKernel.start({ cwd: a.path }), HeadlessKernel.start({ cwd: b.path })]);
     try {
       const [ra, rb] = await Promise.all([ka.execute('import os\nprint(os.getcwd())'), kb.execute('import os\nprint(os.getcwd())')]);
-      assert.equal(streamText(ra, 'stdout'), `${a.path}\n`);
-      assert.equal(streamText(rb, 'stdout'), `${b.path}\n`);
+      assert.equal(printed(ra, 'stdout'), `${a.path}\n`);
+      assert.equal(printed(rb, 'stdout'), `${b.path}\n`);
       const pids = [ka.pid!, kb.pid!];
       await Promise.all([ka.dispose(), kb.dispose()]);
       for (const pid of pids) {
@@ -277,7 +275,7 @@ describe('HeadlessKernel lifecycle', { timeout: 120_000 }, () => {
       assert.deepEqual(kernel.startInfo?.preloaded, ['json']);
       assert.ok('no_such_module_xyz' in (kernel.startInfo?.preloadFailed ?? {}));
       const result = await kernel.execute('print("json" in dir())');
-      assert.equal(streamText(result, 'stdout'), 'False\n');
+      assert.equal(printed(result, 'stdout'), 'False\n');
     } finally {
       await kernel.dispose();
       dir.remove();
@@ -298,7 +296,7 @@ describe('HeadlessKernel lifecycle', { timeout: 120_000 }, () => {
       assert.equal(kernel.pid, firstSpare, 'the spare became the kernel');
       assert.ok(spare() !== undefined && spare() !== firstSpare, 'a new spare was launched');
       const next = await kernel.execute('print("x" in dir())');
-      assert.equal(streamText(next, 'stdout'), 'False\n');
+      assert.equal(printed(next, 'stdout'), 'False\n');
       const pids = [kernel.pid!, spare()!];
       await kernel.dispose();
       for (const pid of pids) {

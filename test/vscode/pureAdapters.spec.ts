@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import type { PlotOutcome } from '../../src/core/plotEngine.js';
 import { parseChatPrompt } from '../../src/vscode/chatPrompt.js';
 import { outcomeSummary } from '../../src/vscode/outcomeSummary.js';
-import { resultFromOutputs, stdoutOf, toKernelOutputs } from '../../src/vscode/outputs.js';
+import { streamText } from '../../src/kernel/kernel.js';
+import { resultFromOutputs, toKernelOutputs } from '../../src/vscode/outputs.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -19,7 +20,7 @@ describe('toKernelOutputs', () => {
     assert.deepEqual(toKernelOutputs([{ mime: 'application/vnd.code.notebook.stdout', data: bytes('hi\n') }]), [
       { kind: 'stream', name: 'stdout', text: 'hi\n' },
     ]);
-    assert.equal(stdoutOf(toKernelOutputs([{ mime: 'application/x.notebook.stream.stdout', data: bytes('x') }])), 'x');
+    assert.equal(streamText(toKernelOutputs([{ mime: 'application/x.notebook.stream.stdout', data: bytes('x') }])), 'x');
   });
 
   it('reads plotly figures and errors', () => {
