@@ -18,101 +18,16 @@ import { streamText, type CodeKernel, type ExecutionResult } from '../src/kernel
 
 export const PRELOAD = ['pandas', 'numpy', 'matplotlib.pyplot'];
 
-const STATE_MODULE = '_plotwright_bench_state';
+// The module kernel_setup.py is loaded as inside the kernel (see bridge.py's SETUP_MODULE).
+const SETUP_MODULE = '_plotwright_kernel';
 
 /**
- * Python that records the post-start-up state once (per interpreter) and restores it, then prints
- * ISOLATED. Raises `RuntimeError("TAMPERED ...")` when a library was monkeypatched, so the caller
- * restarts the kernel instead.
+ * Python that puts the kernel back to its state after start-up (kernel_setup.py's `isolate`, defined
+ * once per interpreter so an item pays for a call, not for compiling it) and prints ISOLATED. Raises
+ * `RuntimeError("TAMPERED ...")` when a library was monkeypatched, so the caller restarts the kernel.
  */
 export function isolateCode(cwd: string, seed: number): string {
-  return `def _plotwright_isolate(cwd, seed):
-    import os, random, sys, types, warnings
-    ip = get_ipython()
-    watched = ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "seaborn", "plotly", "plotly.express", "plotly.graph_objects", "plotly.io")
-    roots = ("pandas", "numpy", "matplotlib", "seaborn", "plotly")
-    def public(mod):
-        # Public names of the module, and of the library's classes it exposes (pd.DataFrame.plot = ...).
-        out = {}
-        for k, v in list(vars(mod).items()):
-            if k.startswith("_"):
-                continue
-            out[k] = id(v)
-            if isinstance(v, type) and str(getattr(v, "__module__", "")).startswith(roots):
-                for ck, cv in list(vars(v).items()):
-                    if not ck.startswith("_"):
-                        out[k + "." + ck] = id(cv)
-        return out
-    state = sys.modules.get(${JSON.stringify(STATE_MODULE)})
-    if state is None:
-        state = types.ModuleType(${JSON.stringify(STATE_MODULE)})
-        sys.modules[${JSON.stringify(STATE_MODULE)}] = state
-        if "matplotlib.pyplot" in sys.modules:
-            # Draw one figure now so pyplot's lazy set-up is not mistaken for a patch later (and is warm).
-            plt = sys.modules["matplotlib.pyplot"]
-            fig = plt.figure()
-            fig.canvas.draw()
-            plt.close(fig)
-        state.names = set(ip.user_ns) - {"_plotwright_isolate"}
-        state.environ = dict(os.environ)
-        state.path = list(sys.path)
-        state.filters = list(warnings.filters)
-        state.rc = None
-        state.modules = {}
-        state.plotly = None
-    for name in watched:
-        mod = sys.modules.get(name)
-        if mod is None:
-            continue
-        before = state.modules.get(name)
-        if before is None:
-            state.modules[name] = (id(mod), public(mod))
-        elif before[0] != id(mod):
-            raise RuntimeError("TAMPERED " + name + ": the module was replaced")
-        else:
-            # Names added since (submodules imported later) are fine; a replaced one is a patch.
-            now = public(mod)
-            changed = sorted(k for k, v in before[1].items() if now.get(k) != v)
-            if changed:
-                raise RuntimeError("TAMPERED " + name + ": " + ", ".join(changed[:5]))
-    for key in list(ip.user_ns):
-        if key not in state.names:
-            del ip.user_ns[key]
-    os.environ.clear()
-    os.environ.update(state.environ)
-    sys.path[:] = state.path
-    warnings.filters[:] = state.filters
-    if "matplotlib" in sys.modules:
-        mpl = sys.modules["matplotlib"]
-        if "matplotlib.pyplot" in sys.modules:
-            sys.modules["matplotlib.pyplot"].close("all")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if state.rc is None:
-                state.rc = dict(mpl.rcParams)
-            else:
-                mpl.rcParams.update(state.rc)
-    if "pandas" in sys.modules:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            sys.modules["pandas"].reset_option("all")
-    if "plotly.io" in sys.modules:
-        pio = sys.modules["plotly.io"]
-        if state.plotly is None:
-            state.plotly = (pio.templates.default, pio.renderers.default)
-        else:
-            pio.templates.default, pio.renderers.default = state.plotly
-    random.seed(seed)
-    if "numpy" in sys.modules:
-        sys.modules["numpy"].random.seed(seed)
-    os.chdir(cwd)
-    # No gc.collect() here: it costs ~40 ms an item; the collector frees the old figures' cycles anyway.
-    print("ISOLATED")
-try:
-    _plotwright_isolate(${JSON.stringify(cwd)}, ${Math.trunc(seed) % 2 ** 31})
-finally:
-    globals().pop("_plotwright_isolate", None)
-`;
+  return `__import__(${JSON.stringify(SETUP_MODULE)}).isolate(${JSON.stringify(cwd)}, ${Math.trunc(seed) % 2 ** 31})`;
 }
 
 export interface ItemKernelOptions extends Omit<HeadlessKernelOptions, 'cwd' | 'preload'> {

@@ -271,6 +271,117 @@ def show_pending(images=False, plotly=False):
     return json.dumps({'ms': (time.perf_counter() - started) * 1000})
 
 
+# ---------------------------------------------------------------- isolation between benchmark items
+
+_WATCHED = ('pandas', 'numpy', 'matplotlib', 'matplotlib.pyplot', 'seaborn', 'plotly', 'plotly.express',
+            'plotly.graph_objects', 'plotly.io')
+_ROOTS = ('pandas', 'numpy', 'matplotlib', 'seaborn', 'plotly')
+
+
+class _Baseline:
+    """The interpreter's state after start-up, recorded by the first ``isolate`` call."""
+
+    def __init__(self, ip):
+        import os
+        import warnings
+
+        if 'matplotlib.pyplot' in sys.modules:
+            # Draw one figure now so pyplot's lazy set-up is not mistaken for a patch later (and is warm).
+            plt = sys.modules['matplotlib.pyplot']
+            fig = plt.figure()
+            fig.canvas.draw()
+            plt.close(fig)
+        self.names = set(ip.user_ns)
+        self.environ = dict(os.environ)
+        self.path = list(sys.path)
+        self.filters = list(warnings.filters)
+        self.rc = None
+        self.modules = {}
+        self.plotly = None
+
+
+_baseline = None
+
+
+def _public_ids(module):
+    # Public names of the module, and of the library's classes it exposes (pd.DataFrame.plot = ...).
+    out = {}
+    for key, value in list(vars(module).items()):
+        if key.startswith('_'):
+            continue
+        out[key] = id(value)
+        if isinstance(value, type) and str(getattr(value, '__module__', '')).startswith(_ROOTS):
+            for class_key, class_value in list(vars(value).items()):
+                if not class_key.startswith('_'):
+                    out[key + '.' + class_key] = id(class_value)
+    return out
+
+
+def isolate(cwd, seed):
+    """Puts the interpreter back to its state after start-up before the next benchmark item: user
+    names, figures, rcParams, pandas options, Plotly defaults, warnings filters, os.environ,
+    sys.path, the working directory, and seeded random generators. Raises
+    ``RuntimeError('TAMPERED ...')`` when an item replaced a library's public attribute (a
+    monkeypatch that cannot be undone), so the caller restarts the kernel instead."""
+    import os
+    import random
+    import warnings
+
+    global _baseline
+    ip = _ipython()
+    if _baseline is None:
+        _baseline = _Baseline(ip)
+    state = _baseline
+    for name in _WATCHED:
+        module = sys.modules.get(name)
+        if module is None:
+            continue
+        before = state.modules.get(name)
+        if before is None:
+            state.modules[name] = (id(module), _public_ids(module))
+        elif before[0] != id(module):
+            raise RuntimeError('TAMPERED ' + name + ': the module was replaced')
+        else:
+            # Names added since (submodules imported later) are fine; a replaced one is a patch.
+            now = _public_ids(module)
+            changed = sorted(k for k, v in before[1].items() if now.get(k) != v)
+            if changed:
+                raise RuntimeError('TAMPERED ' + name + ': ' + ', '.join(changed[:5]))
+    for key in list(ip.user_ns):
+        if key not in state.names:
+            del ip.user_ns[key]
+    os.environ.clear()
+    os.environ.update(state.environ)
+    sys.path[:] = state.path
+    warnings.filters[:] = state.filters
+    if 'matplotlib' in sys.modules:
+        mpl = sys.modules['matplotlib']
+        if 'matplotlib.pyplot' in sys.modules:
+            sys.modules['matplotlib.pyplot'].close('all')
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            if state.rc is None:
+                state.rc = dict(mpl.rcParams)
+            else:
+                mpl.rcParams.update(state.rc)
+    if 'pandas' in sys.modules:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            sys.modules['pandas'].reset_option('all')
+    if 'plotly.io' in sys.modules:
+        pio = sys.modules['plotly.io']
+        if state.plotly is None:
+            state.plotly = (pio.templates.default, pio.renderers.default)
+        else:
+            pio.templates.default, pio.renderers.default = state.plotly
+    random.seed(seed)
+    if 'numpy' in sys.modules:
+        sys.modules['numpy'].random.seed(seed)
+    os.chdir(cwd)
+    # No gc.collect() here: it costs ~40 ms an item; the collector frees the old figures' cycles anyway.
+    print('ISOLATED')
+
+
 # ---------------------------------------------------------------- install
 
 def install(options_json='{}'):
