@@ -231,6 +231,7 @@ try {
 } finally {
   await mock.close();
 }
+const probeLoad = loadavg()[0].toFixed(1);
 const phases = await probePhases();
 
 const n = items.length;
@@ -294,7 +295,8 @@ ${marginalRows.join('\n')}
 `
     : ''
 }
-Where the time goes, measured in one warm kernel (its CPU time from \`/proc\`, mean over the ${n} items):
+Where the time goes, measured in one warm kernel (its CPU time from \`/proc\`, mean over the ${n} items; one pass, load
+average ${probeLoad} when it started: CPU times grow when the other core is busy, as the two cores may share one physical core):
 
 | step | kernel CPU, ms |
 | --- | ---: |
