@@ -55,7 +55,7 @@ function openSettings(key: string): { title: string; command: string; args: unkn
 }
 
 async function pick<T>(items: Array<Pick<T>>, title: string, placeHolder?: string): Promise<T | undefined> {
-  const picked = await vscode.window.showQuickPick(items, { title: `Run PandasPlotBench: ${title}`, placeHolder, ignoreFocusOut: true, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true, matchOnDetail: true });
   return picked?.value;
 }
 
@@ -129,7 +129,7 @@ export function registerBenchmarkCommands(
           ...files.map((uri) => ({ label: `$(file) ${vscode.workspace.asRelativePath(uri)}`, detail: 'A file of this workspace', value: uri.fsPath })),
           { label: '$(folder-opened) Choose a file…', detail: 'A .parquet, .jsonl or .json file in the PandasPlotBench schema', value: 'browse' },
         ],
-        'dataset',
+        'Run PandasPlotBench: dataset',
         'Where the items come from',
       );
     }
@@ -156,7 +156,8 @@ export function registerBenchmarkCommands(
       if (isCancellation(error)) {
         throw error;
       }
-      const message = error instanceof Error ? error.message : String(error);
+      // The loader's hint names the CLI's flag; here the fix is the button.
+      const message = (error instanceof Error ? error.message : String(error)).replace(/;\s*pass a local --dataset [^)]*$/, '');
       if (source === 'hf') {
         throw new UserFixableError(
           `Could not download PandasPlotBench from Hugging Face (${message}). Without internet access, pick a local .parquet, .jsonl or .json file in the same schema.`,
@@ -183,7 +184,7 @@ export function registerBenchmarkCommands(
         { label: 'The first N items…', value: 'first' },
         { label: 'Only these ids…', detail: `ids ${dataset.items.slice(0, 8).map((i) => i.id).join(', ')}${n > 8 ? ', …' : ''}`, value: 'ids' },
       ],
-      'items',
+      'Run PandasPlotBench: items',
     );
     if (how === 'all') {
       return {};
@@ -265,14 +266,14 @@ export function registerBenchmarkCommands(
         PLOT_LIBRARIES.map((l) => ({ label: l, description: l === settings.library ? 'plotwright.library' : undefined, value: l })).sort(
           (a, b) => Number(b.value === settings.library) - Number(a.value === settings.library),
         ),
-        'library',
+        'Run PandasPlotBench: library',
         'The plotting library the model must use',
       ));
     if (!library) {
       return undefined;
     }
     const taskVariant =
-      preset.taskVariant ?? (await pick<TaskVariant>(TASK_VARIANTS.map((v) => ({ label: v, detail: VARIANT_DETAIL[v], value: v })), 'task variant', 'How much of the task the model gets'));
+      preset.taskVariant ?? (await pick<TaskVariant>(TASK_VARIANTS.map((v) => ({ label: v, detail: VARIANT_DETAIL[v], value: v })), 'Run PandasPlotBench: task variant', 'How much of the task the model gets'));
     if (!taskVariant) {
       return undefined;
     }
@@ -283,7 +284,7 @@ export function registerBenchmarkCommands(
         descriptors
           .map((d) => ({ label: d, detail: DESCRIPTOR_DETAIL[d], description: d === settings.dataDescription ? 'plotwright.dataDescription' : undefined, value: d }))
           .sort((a, b) => Number(b.value === settings.dataDescription) - Number(a.value === settings.dataDescription)),
-        'data descriptor',
+        'Run PandasPlotBench: data descriptor',
         'How df is described to the model',
       ));
     if (!descriptor) {
@@ -301,14 +302,14 @@ export function registerBenchmarkCommands(
         { label: 'Task only', detail: 'Against the task text', value: ['task'] },
         { label: 'No judge', detail: 'Only the free pixel score against the ground truth', value: [] },
       ],
-      'judges',
+      'Run PandasPlotBench: judges',
     );
     if (!judges) {
       return undefined;
     }
     const selfDebug = await pick<number>(
       [0, 1, 2, 3].map((n) => ({ label: String(n), detail: n === 0 ? 'No repair, as the paper' : `Up to ${n} repair round(s) from the traceback`, value: n })),
-      'self-debug rounds',
+      'Run PandasPlotBench: self-debug rounds',
     );
     if (selfDebug === undefined) {
       return undefined;
@@ -418,7 +419,7 @@ export function registerBenchmarkCommands(
           })),
           { label: '$(folder-opened) Choose a folder…', detail: 'Any folder with results.jsonl (a run of the palette or of plotwright bench)', value: '' },
         ],
-        'results folder',
+        'Open Benchmark Report: results folder',
         runs.length > 0 ? 'Recent runs under bench-results' : 'No runs under bench-results yet',
       );
       if (dir === undefined) {
