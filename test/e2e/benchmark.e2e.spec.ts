@@ -279,6 +279,43 @@ describe('PandasPlotBench from the command palette', { timeout: 900_000 }, () =>
     await s.runCommand('Notifications: Clear All Notifications');
   });
 
+  it('stops silently on Cancel and leaves a valid partial summary', async () => {
+    const s = session as CodeServerSession;
+    // Slow answers for the third item only, so the run is cancelled with two records written.
+    mock.setResponder((body) => {
+      const reply = responder(body);
+      return !isJudgeRequest(body) && promptText(body).includes(sampleItem(80).task__plot_description.trim().slice(0, 80)) ? { ...reply, delayMs: 60_000 } : reply;
+    });
+    await pickUpToFolder(s, { dataset: 'file' });
+    const folderBox = quickInput(s, 'Run PandasPlotBench: results folder');
+    await folderBox.waitFor({ state: 'visible', timeout: 30_000 });
+    const outDir = join(workspace, 'cancelled', 'run');
+    await folderBox.locator('.quick-input-box input').fill(outDir);
+    await s.page.keyboard.press('Enter');
+    const results = join(outDir, 'results.jsonl');
+    const records = (): number => (existsSync(results) ? readFileSync(results, 'utf8').trim().split('\n').filter(Boolean).length : 0);
+    for (const deadline = Date.now() + RUN_TIMEOUT_MS; records() < 2; ) {
+      assert.ok(Date.now() < deadline, 'two items never finished');
+      await s.page.waitForTimeout(250);
+    }
+    const progress = s.page.locator('.notification-toast', { hasText: 'PandasPlotBench (mock-model, matplotlib)' });
+    await progress.hover();
+    await s.screenshot('bench-cancel');
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+    for (const deadline = Date.now() + 60_000; !existsSync(join(outDir, 'summary.json')); ) {
+      assert.ok(Date.now() < deadline, 'no summary after cancel');
+      await s.page.waitForTimeout(250);
+    }
+    const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as { items: number; incorrectCodePct: number };
+    assert.equal(summary.items, 2);
+    assert.equal(records(), 2);
+    await s.page.waitForTimeout(2_000);
+    await s.screenshot('bench-cancelled');
+    // Silent: neither an error nor the final message.
+    assert.equal(await s.page.locator('.notification-toast', { hasText: /Plotwright:|PandasPlotBench: \d/ }).count(), 0);
+    await progress.waitFor({ state: 'hidden', timeout: 30_000 });
+  });
+
   it('offers to set the API key when the endpoint answers 401', async () => {
     const s = session as CodeServerSession;
     mock.setResponder(() => ({ status: 401 }));
