@@ -1,13 +1,34 @@
-// One self-contained HTML page for a results folder: the summary tables and one row per item and
-// repeat (ground truth | generated | scores | code | error), filterable. No external resources: CSS
-// and script are inline and carry a `{{nonce}}` placeholder for a webview's Content-Security-Policy;
-// images are data URLs of the PNGs the runner saved (plots/<id>-<repeat>.png, gt/<id>.png).
+// One HTML page for a results folder: the summary tables and one row per item and repeat (ground
+// truth | generated | scores | code | error), filterable. By default self-contained (report.html):
+// media/report.css and media/report.js inline, images as data URLs of the PNGs the runner saved
+// (plots/<id>-<repeat>.png, gt/<id>.png). A webview passes `webview` instead: stylesheet, script
+// and images are then URIs it may load, and the CSP allows exactly those. Style and script carry
+// a `{{nonce}}` placeholder for the caller to fill.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageRoot } from '../src/core/packageRoot.js';
 import { effectiveScore, itemRecordSchema, type ItemRecord, type Summary } from './metrics.js';
 import type { ResultLine } from './runner.js';
 
 export const NONCE_PLACEHOLDER = '{{nonce}}';
+
+/** How a webview loads the page's resources. */
+export interface WebviewResources {
+  /** The webview's `cspSource` (the origin of the URIs below). */
+  cspSource: string;
+  styleUri: string;
+  scriptUri: string;
+  /** A URI for a file of the results folder, from its path relative to the folder. */
+  imageUri: (relativePath: string) => string;
+}
+
+export interface ReportHtmlOptions {
+  webview?: WebviewResources;
+}
+
+function mediaText(name: string): string {
+  return readFileSync(join(packageRoot(), 'media', name), 'utf8');
+}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -62,7 +83,7 @@ function summaryTable(s: Summary): string {
 }
 
 function image(src: string | undefined, alt: string): string {
-  return src ? `<img src="${src}" alt="${escapeHtml(alt)}">` : `<div class="none">${escapeHtml(alt)}</div>`;
+  return src ? `<img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}" loading="lazy">` : `<div class="none">${escapeHtml(alt)}</div>`;
 }
 
 function scoreCell(record: ItemRecord): string {
@@ -77,12 +98,14 @@ function scoreCell(record: ItemRecord): string {
   return lines.join('') + (flags.length ? `<div class="flag">${flags.join(', ')}</div>` : '');
 }
 
-function itemRow(dir: string, record: ResultLine, gtCache: Map<number, string | undefined>): string {
+type ImageSource = (relativePath: string) => string | undefined;
+
+function itemRow(record: ResultLine, imageSrc: ImageSource, gtCache: Map<number, string | undefined>): string {
   if (!gtCache.has(record.id)) {
-    gtCache.set(record.id, dataUrl(join(dir, 'gt', `${record.id}.png`)));
+    gtCache.set(record.id, imageSrc(`gt/${record.id}.png`));
   }
   const gt = gtCache.get(record.id);
-  const plot = dataUrl(join(dir, record.plot ?? `plots/${record.id}-${record.repeat}.png`));
+  const plot = imageSrc(record.plot ?? `plots/${record.id}-${record.repeat}.png`);
   const best = Math.max(...(['visual', 'task', 'pixel'] as const).map((k) => effectiveScore(record, k) ?? -1));
   const problem = [record.error, record.note].filter((t): t is string => Boolean(t)).join('\n');
   const search = [String(record.id), record.task ?? '', record.code, problem].join(' ').toLowerCase();
@@ -105,61 +128,34 @@ function itemRow(dir: string, record: ResultLine, gtCache: Map<number, string | 
 </tr>`;
 }
 
-const STYLE = `
-body{font:14px/1.4 system-ui,sans-serif;margin:16px;color:#222;background:#fff}
-h1{font-size:20px}table{border-collapse:collapse}
-.summary td,.summary th,.scores td,.scores th{border:1px solid #ccc;padding:3px 8px;text-align:left}
-.scores{margin:8px 0 16px}
-.filters{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin:12px 0;padding:8px;background:#f4f4f4}
-#items{width:100%}#items th{position:sticky;top:0;background:#eee;padding:4px;text-align:left}
-#items td{border-top:1px solid #ddd;padding:6px;vertical-align:top}
-td.img img{max-width:280px;max-height:220px;border:1px solid #ddd}
-td.code pre,td.error pre{max-width:420px;max-height:220px;overflow:auto;white-space:pre-wrap;font-size:12px;margin:0}
-.none{width:200px;height:60px;display:flex;align-items:center;justify-content:center;color:#888;border:1px dashed #ccc}
-.err{color:#b00}.flag{color:#b60;font-weight:bold}.hidden{display:none}
-#count{color:#555}
-`;
 
-const SCRIPT = `
-(function(){
-  var q=function(id){return document.getElementById(id);};
-  function apply(){
-    var lib=q('f-lib').value, plot=q('f-plot').value, kind=q('f-kind').value;
-    var lo=parseFloat(q('f-min').value), hi=parseFloat(q('f-max').value), text=q('f-text').value.trim().toLowerCase();
-    var rows=document.querySelectorAll('tr.item'), shown=0;
-    for(var i=0;i<rows.length;i++){
-      var r=rows[i], ok=true;
-      if(lib&&r.getAttribute('data-library')!==lib){ok=false;}
-      if(plot&&r.getAttribute('data-plot')!==plot){ok=false;}
-      var raw=r.getAttribute('data-'+kind), v=raw===''?NaN:parseFloat(raw);
-      if((!isNaN(lo)||!isNaN(hi))&&isNaN(v)){ok=false;}
-      if(!isNaN(lo)&&v<lo){ok=false;}
-      if(!isNaN(hi)&&v>hi){ok=false;}
-      if(text&&r.getAttribute('data-text').indexOf(text)<0){ok=false;}
-      r.classList.toggle('hidden',!ok); if(ok){shown++;}
-    }
-    q('count').textContent=shown+' of '+rows.length+' shown';
-  }
-  ['f-lib','f-plot','f-kind','f-min','f-max','f-text'].forEach(function(id){q(id).addEventListener('input',apply);});
-  apply();
-})();
-`;
 
 /** The report page for a results folder; `{{nonce}}` is left for the caller to fill. */
-export function renderReportHtml(resultsDir: string): string {
+export function renderReportHtml(resultsDir: string, options: ReportHtmlOptions = {}): string {
   const summaryPath = join(resultsDir, 'summary.json');
   const summary = existsSync(summaryPath) ? (JSON.parse(readFileSync(summaryPath, 'utf8')) as Summary) : undefined;
   const records = readLines(resultsDir);
   const libraries = [...new Set(records.map((r) => r.library))].sort();
   const gtCache = new Map<number, string | undefined>();
-  const rows = records.map((r) => itemRow(resultsDir, r, gtCache)).join('\n');
+  const web = options.webview;
+  const imageSrc: ImageSource = web
+    ? (relativePath) => (existsSync(join(resultsDir, relativePath)) ? web.imageUri(relativePath) : undefined)
+    : (relativePath) => dataUrl(join(resultsDir, relativePath));
+  const rows = records.map((r) => itemRow(r, imageSrc, gtCache)).join('\n');
   const n = NONCE_PLACEHOLDER;
+  const csp = web
+    ? `default-src 'none'; img-src ${web.cspSource} data:; style-src ${web.cspSource}; script-src 'nonce-${n}';`
+    : `default-src 'none'; img-src data:; style-src 'nonce-${n}'; script-src 'nonce-${n}';`;
+  const style = web ? `<link rel="stylesheet" href="${escapeHtml(web.styleUri)}">` : `<style nonce="${n}">${mediaText('report.css')}</style>`;
+  const script = web
+    ? `<script nonce="${n}" src="${escapeHtml(web.scriptUri)}"></script>`
+    : `<script nonce="${n}">${mediaText('report.js')}</script>`;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'nonce-${n}'; script-src 'nonce-${n}';">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>PandasPlotBench report</title>
-<style nonce="${n}">${STYLE}</style></head>
+${style}</head>
 <body>
 <h1>PandasPlotBench report</h1>
 ${summary ? summaryTable(summary) : '<p>No summary.json yet.</p>'}
@@ -177,7 +173,7 @@ ${summary ? summaryTable(summary) : '<p>No summary.json yet.</p>'}
 <tbody>
 ${rows}
 </tbody></table>
-<script nonce="${n}">${SCRIPT}</script>
+${script}
 </body></html>
 `;
 }

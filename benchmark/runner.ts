@@ -11,7 +11,7 @@ import { generatePlot, type PlotOutcome } from '../src/core/plotEngine.js';
 import { loadPromptTemplates, type PlotLibrary, type PromptTemplates } from '../src/core/prompts.js';
 import { SetupError } from '../src/kernel/dataFrameSession.js';
 import { imageOutputs, plotlyOutputs } from '../src/kernel/kernel.js';
-import { PlotlyRenderer } from '../src/kernel/plotlyRenderer.js';
+import { PlotlyRenderer, type PlotlyRendererOptions } from '../src/kernel/plotlyRenderer.js';
 import { resolvePython } from '../src/kernel/python.js';
 import type { ChatModel, TokenUsage } from '../src/llm/chatModel.js';
 import { LlmError } from '../src/llm/errors.js';
@@ -58,6 +58,8 @@ export interface BenchmarkOptions {
   templates?: PromptTemplates;
   /** Per judge request. */
   judgeTimeoutMs?: number;
+  /** How Plotly figures become PNG (the browser binary); default PLOTWRIGHT_CHROMIUM or /usr/bin/chromium. */
+  plotly?: PlotlyRendererOptions;
 }
 
 export interface ItemProgress {
@@ -283,7 +285,7 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
       : undefined;
 
   const writer = new ResultsWriter(results);
-  const renderer = new PlotlyRenderer();
+  const renderer = new PlotlyRenderer(options.plotly);
   const kernels: ItemKernel[] = [];
   const failures: BenchmarkResult['failures'] = [];
   let written = 0;
@@ -376,7 +378,8 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
               return;
             }
             if (error instanceof LlmError && error.isConfiguration) {
-              fatal ??= new Error(`the model request failed: ${error.message}`);
+              // The cause keeps the kind (no key, 401, unreachable) for callers that offer a fix.
+              fatal ??= new Error(`the model request failed: ${error.message}`, { cause: error });
               stop.abort(fatal);
               return;
             }

@@ -1,7 +1,10 @@
 // Bundles the CLI (and, when present, the extension) with esbuild.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
 
 mkdirSync('dist', { recursive: true });
 
@@ -26,7 +29,37 @@ for (const name of readdirSync('src/kernel')) {
   }
 }
 
+// The Plotly renderer loads plotly.js from next to the bundle (the .vsix ships no node_modules).
+copyFileSync(require.resolve('plotly.js-dist-min'), join('dist', 'plotly.min.js'));
+
 if (existsSync('src/extension.ts')) {
+  // playwright-core, bundled on its own: it reads its package.json and browsers.json from the folder
+  // above its code, so it gets a folder of its own in dist/ and the extension requires it from there.
+  const playwrightRoot = dirname(require.resolve('playwright-core/package.json'));
+  mkdirSync('dist/playwright-core/lib', { recursive: true });
+  for (const name of ['package.json', 'browsers.json', 'LICENSE', 'NOTICE', 'ThirdPartyNotices.txt']) {
+    if (existsSync(join(playwrightRoot, name))) {
+      copyFileSync(join(playwrightRoot, name), join('dist/playwright-core', name));
+    }
+  }
+  await build({
+    entryPoints: [join(playwrightRoot, 'index.js')],
+    outfile: 'dist/playwright-core/lib/playwright.cjs',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    // Optional native speed-ups and other browsers' drivers, loaded only when present.
+    external: ['electron', 'electron/index.js', 'bufferutil', 'utf-8-validate', 'chromium-bidi/*'],
+    logLevel: 'error',
+  });
+  const playwrightExternal = {
+    name: 'playwright-core-external',
+    setup(b) {
+      b.onResolve({ filter: /^playwright-core$/ }, () => ({ path: './playwright-core/lib/playwright.cjs', external: true }));
+    },
+  };
   await build({
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.cjs',
@@ -39,6 +72,7 @@ if (existsSync('src/extension.ts')) {
     minify: true,
     define: { 'import.meta.url': 'importMetaUrl' },
     inject: ['scripts/import-meta-url.js'],
+    plugins: [playwrightExternal],
     logLevel: 'warning',
   });
 }

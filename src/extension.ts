@@ -2,9 +2,11 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { registerChatParticipant } from './vscode/chatParticipant.js';
-import { registerCommands } from './vscode/commands.js';
+import { registerBenchmarkCommands } from './vscode/benchmarkCommands.js';
+import { commandRegistrar, registerCommands } from './vscode/commands.js';
 import { ErrorPresenter } from './vscode/errorPresenter.js';
 import { PlotFlow } from './vscode/plotFlow.js';
+import { BenchmarkReportPanels } from './vscode/reportPanel.js';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Plotwright', { log: true });
@@ -12,6 +14,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const flow = new PlotFlow(context.secrets, log, join(context.extensionPath, 'prompts'));
   const errors = new ErrorPresenter(log);
   registerCommands(context, flow, errors, log);
+  const reports = new BenchmarkReportPanels(context.extensionUri, log);
+  context.subscriptions.push(reports);
+  registerBenchmarkCommands(context, commandRegistrar(context, errors), reports, log);
   registerChatParticipant(context, flow, log);
   log.info(`Plotwright ${String(context.extension.packageJSON.version)} active`);
 }

@@ -2,6 +2,8 @@
 // browser, launched on the first figure, and one page with plotly.js reused for every figure.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { PlotlyFigureJson } from './kernel.js';
 
@@ -146,7 +148,9 @@ export class PlotlyRenderer {
     if (!existsSync(this.executablePath)) {
       throw new ChromiumMissingError(this.executablePath);
     }
-    const { chromium } = await import('playwright-core');
+    // A bundle loads playwright-core as CommonJS through import(): its exports then sit under `default`.
+    const playwright = (await import('playwright-core')) as typeof import('playwright-core') & { default?: typeof import('playwright-core') };
+    const chromium = playwright.chromium ?? playwright.default?.chromium;
     let browser: Browser;
     try {
       browser = await chromium.launch({ executablePath: this.executablePath, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
@@ -190,7 +194,10 @@ function positive(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
-/** The plotly.js bundle from the npm package plotly.js-dist-min. */
+/** The plotly.js bundle: next to a bundle that ships it (the extension's dist/), else the npm package plotly.js-dist-min. */
 export function plotlyScriptPath(): string {
-  return createRequire(import.meta.url).resolve('plotly.js-dist-min');
+  // In a CommonJS bundle import.meta is empty but __dirname exists; in ESM it is the other way round.
+  const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+  const shipped = join(here, 'plotly.min.js');
+  return existsSync(shipped) ? shipped : createRequire(import.meta.url).resolve('plotly.js-dist-min');
 }

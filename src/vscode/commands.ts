@@ -52,13 +52,9 @@ function announce(results: LibraryOutcome[] | undefined): void {
   void vscode.window.showInformationMessage(`Plotwright: ${results.map((r) => `${r.library}: ${r.summary}`).join(' · ')}`);
 }
 
-export function registerCommands(
-  context: vscode.ExtensionContext,
-  flow: PlotFlow,
-  errors: ErrorPresenter,
-  log: vscode.LogOutputChannel,
-): void {
-  const register = (id: string, handler: (...args: unknown[]) => Promise<unknown>) =>
+/** Registers a command whose errors go through the presenter (cancellation silent, fixes as buttons). */
+export function commandRegistrar(context: vscode.ExtensionContext, errors: ErrorPresenter) {
+  return (id: string, handler: (...args: unknown[]) => Promise<unknown>): void => {
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {
@@ -69,6 +65,16 @@ export function registerCommands(
         }
       }),
     );
+  };
+}
+
+export function registerCommands(
+  context: vscode.ExtensionContext,
+  flow: PlotFlow,
+  errors: ErrorPresenter,
+  log: vscode.LogOutputChannel,
+): void {
+  const register = commandRegistrar(context, errors);
 
   register('plotwright.plotDataFrame', async (argument) => {
     const notebook = activeNotebook();

@@ -16,6 +16,14 @@ export interface PlotwrightSettings {
   runGeneratedCode: RunConsent;
   requestTimeoutSeconds: number;
   sendSampleRows: boolean;
+  /** The benchmark's judge; empty: the generator's model. */
+  judgeModel: string;
+  /** The judge's OpenAI-compatible endpoint; empty: the generator's. */
+  judgeBaseUrl: string;
+  /** The Python of the benchmark's kernels; empty: the Python extension's interpreter, then python3. */
+  pythonPath: string;
+  /** A Chromium, Chrome or Edge binary for Plotly figures; empty: looked for. */
+  browserPath: string;
 }
 
 /** Defaults, identical to package.json's (the unit test compares them). */
@@ -30,6 +38,10 @@ export const SETTING_DEFAULTS: PlotwrightSettings = {
   runGeneratedCode: 'ask',
   requestTimeoutSeconds: 120,
   sendSampleRows: true,
+  judgeModel: '',
+  judgeBaseUrl: '',
+  pythonPath: '',
+  browserPath: '',
 };
 
 export const SETTING_CHOICES: Partial<Record<keyof PlotwrightSettings, readonly string[]>> = {

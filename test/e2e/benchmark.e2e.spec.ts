@@ -1,0 +1,355 @@
+// "Run PandasPlotBench…" and "Open Benchmark Report" in a real VS Code (code-server) with the packaged
+// .vsix: a three-item dataset built here from real PandasPlotBench tasks (ground truth drawn by
+// Matplotlib from code this file writes), picked with the file dialog; a mock model on 127.0.0.1
+// plays the generator and the judge; the runner's kernels are real Python.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { Frame, Locator } from 'playwright-core';
+import { isJudgeRequest } from '../benchmark/benchFixtures.js';
+import { startMockOpenAI, type ChatRequestBody, type MockOpenAI } from '../support/mockOpenAI.js';
+import { sampleItem } from '../support/plotbenchSample.js';
+import { startCodeServer, type CodeServerSession } from './support/codeServer.js';
+import { packageExtension, packagePlotwright, STANDIN } from './support/extensions.js';
+
+const fence = '```';
+const RUN_TIMEOUT_MS = 300_000;
+
+/** Per sample item: the ground truth's Matplotlib code and what the mock model answers. */
+const ITEMS = [
+  {
+    id: 5,
+    gt: 'fig, ax = plt.subplots()\nax.plot(df["Distance"], df["Density"], marker="o")\nax.set_title("Density")',
+    answer: 'import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot(df["Distance"], df["Density"], marker="o")\nax.set_title("Density by distance")\nplt.show()',
+  },
+  {
+    id: 20,
+    gt: 'df[["A", "B", "C"]].plot(kind="bar")',
+    // Raises: the item has no plot and shows its error in the report.
+    answer: 'import matplotlib.pyplot as plt\ndf.plot(kind="bar", y="Missing")\nplt.show()',
+  },
+  {
+    id: 80,
+    gt: 'fig, ax = plt.subplots()\nax.pie(df["sizes"], labels=df["labels"])',
+    answer: 'import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.pie(df["sizes"], labels=df["labels"], autopct="%1.0f%%")\nplt.show()',
+  },
+];
+
+/** Writes dataset.jsonl in the PandasPlotBench schema, with ground-truth PNGs drawn by /usr/bin/python3. */
+function buildDataset(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const samples = ITEMS.map((item) => ({ item, sample: sampleItem(item.id) }));
+  const script = [
+    'import base64, io, json, sys',
+    'import matplotlib',
+    'matplotlib.use("Agg")',
+    'import matplotlib.pyplot as plt',
+    'import pandas as pd',
+    'out = {}',
+    'for job in json.load(open(sys.argv[1])):',
+    '    df = pd.read_csv(io.StringIO(job["csv"]))',
+    '    exec(job["code"], {"df": df, "plt": plt, "pd": pd})',
+    '    buf = io.BytesIO()',
+    '    plt.gcf().savefig(buf, format="png", dpi=60)',
+    '    plt.close("all")',
+    '    out[str(job["id"])] = base64.b64encode(buf.getvalue()).decode()',
+    'json.dump(out, open(sys.argv[2], "w"))',
+  ].join('\n');
+  writeFileSync(join(dir, 'gt.py'), script);
+  writeFileSync(join(dir, 'jobs.json'), JSON.stringify(samples.map(({ item, sample }) => ({ id: item.id, csv: sample.data_csv, code: item.gt }))));
+  execFileSync('/usr/bin/python3', [join(dir, 'gt.py'), join(dir, 'jobs.json'), join(dir, 'gt.json')]);
+  const gts = JSON.parse(readFileSync(join(dir, 'gt.json'), 'utf8')) as Record<string, string>;
+  const rows = samples.map(({ item, sample }) => ({
+    ...sample,
+    code_plot: item.gt,
+    code_data: 'import pandas as pd\ndf = pd.read_csv("data.csv")',
+    plots_gt: [gts[String(item.id)]],
+  }));
+  const path = join(dir, 'dataset.jsonl');
+  writeFileSync(path, rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
+  return path;
+}
+
+function promptText(body: ChatRequestBody): string {
+  return (body.messages ?? [])
+    .map((m) => (typeof m.content === 'string' ? m.content : (m.content as Array<{ text?: string }>).map((p) => p.text ?? '').join('\n')))
+    .join('\n');
+}
+
+/** The generator answers with the item's code (found by its task's opening words); the judge with fixed scores. */
+function responder(body: ChatRequestBody) {
+  const prompt = promptText(body);
+  if (isJudgeRequest(body)) {
+    return { content: prompt.includes('REFERENCE chart') ? 'Same chart type and data.\nFINAL SCORE: 80' : 'Does what was asked.\nFINAL SCORE: 90' };
+  }
+  const item = ITEMS.find((i) => prompt.includes(sampleItem(i.id).task__plot_description.trim().slice(0, 80)));
+  return { content: item ? `Here you go.\n${fence}python\n${item.answer}\n${fence}` : 'no idea' };
+}
+
+describe('PandasPlotBench from the command palette', { timeout: 900_000 }, () => {
+  let session: CodeServerSession | undefined;
+  let mock: MockOpenAI;
+  let workspace = '';
+  let dataDir = '';
+  let datasetPath = '';
+
+  before(async () => {
+    mock = await startMockOpenAI();
+    workspace = mkdtempSync(join(tmpdir(), 'pw-e2e-bench-'));
+    writeFileSync(join(workspace, 'README.md'), '# benchmark workspace\n');
+    // Outside the workspace: the dataset is picked with the file dialog.
+    dataDir = mkdtempSync(join(tmpdir(), 'pw-e2e-bench-data-'));
+    datasetPath = buildDataset(dataDir);
+    session = await startCodeServer({
+      workspace,
+      extensions: [await packagePlotwright(), await packageExtension(STANDIN)],
+      name: 'benchmark',
+      settings: { 'plotwright.baseUrl': mock.baseUrl, 'plotwright.model': 'mock-model' },
+      viewport: { width: 1400, height: 1000 },
+    });
+  });
+
+  beforeEach(() => {
+    mock.reset();
+  });
+
+  after(async () => {
+    await session?.close();
+    await mock?.close();
+    rmSync(workspace, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  function quickInput(s: CodeServerSession, title: string): Locator {
+    return s.page.locator('.quick-input-widget', { hasText: title });
+  }
+
+  async function choose(s: CodeServerSession, title: string, row: string): Promise<void> {
+    await quickInput(s, `Run PandasPlotBench: ${title}`).waitFor({ state: 'visible', timeout: 60_000 });
+    await s.page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first().click();
+  }
+
+  /** Dataset (file dialog), library, task variant, descriptor, items, judges, self-debug; returns the results folder box. */
+  async function pickUpToFolder(s: CodeServerSession, options: { dataset: 'file' | 'hf' }): Promise<void> {
+    await s.runCommand('Plotwright: Run PandasPlotBench…');
+    if (options.dataset === 'hf') {
+      await choose(s, 'dataset', 'PandasPlotBench from Hugging Face');
+      return;
+    }
+    await choose(s, 'dataset', 'Choose a file…');
+    // code-server's file dialog is a quick input holding a path.
+    const dialog = quickInput(s, 'Run PandasPlotBench: dataset file');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    const input = dialog.locator('.quick-input-box input');
+    // The dialog fills in its starting folder after it appears: type once that has happened.
+    for (let i = 0; i < 20 && (await input.inputValue()) !== datasetPath; i++) {
+      await s.page.waitForTimeout(500);
+      await input.fill(datasetPath);
+    }
+    await s.page.waitForTimeout(500);
+    assert.equal(await input.inputValue(), datasetPath);
+    await s.screenshot('bench-file-dialog');
+    await s.page.keyboard.press('Enter');
+    await choose(s, 'library', 'matplotlib');
+    await choose(s, 'task variant', 'full');
+    await choose(s, 'data descriptor', 'head');
+    await choose(s, 'items', 'All 3 items');
+    await choose(s, 'judges', 'Visual and task');
+    await choose(s, 'self-debug rounds', 'No repair');
+  }
+
+  it('runs the benchmark through the quick picks, then shows the report of the results folder', async () => {
+    const s = session as CodeServerSession;
+    mock.setResponder(responder);
+    const started = performance.now();
+    await pickUpToFolder(s, { dataset: 'file' });
+    const folderBox = quickInput(s, 'Run PandasPlotBench: results folder');
+    await folderBox.waitFor({ state: 'visible', timeout: 30_000 });
+    const outDir = await folderBox.locator('.quick-input-box input').inputValue();
+    assert.ok(outDir.startsWith(join(workspace, 'bench-results') + '/'), outDir);
+    assert.match(outDir, /\/\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-mock-model-matplotlib$/);
+    await s.page.keyboard.press('Enter');
+
+    // Progress: items done of the total, in a notification with a Cancel button.
+    const progress = s.page.locator('.notification-toast', { hasText: /PandasPlotBench \(mock-model, matplotlib\)/ });
+    await progress.waitFor({ state: 'visible', timeout: 60_000 });
+    await s.page.locator('.notification-toast', { hasText: /\d\/3 items/ }).waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+    await s.screenshot('bench-progress');
+    assert.ok(await progress.getByRole('button', { name: 'Cancel' }).count(), 'the progress notification can be cancelled');
+
+    const done = s.page.locator('.notification-toast', { hasText: 'PandasPlotBench: 3 items' });
+    await done.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+    const runSeconds = (performance.now() - started) / 1000;
+    await s.screenshot('bench-done');
+    const message = (await done.textContent()) ?? '';
+    assert.match(message, /no plot 33\.3 % · visual 53\.3 · task 60\.0 · pixel \d/);
+    assert.ok(await done.getByRole('button', { name: 'Open Report' }).count(), 'the message offers the report');
+
+    // The results folder holds what the CLI writes.
+    const lines = readFileSync(join(outDir, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as {
+      id: number; hasPlot: boolean; error: string | null; scores: { visual: number | null; task: number | null; pixel: number | null }; code: string;
+    });
+    assert.deepEqual(lines.map((l) => l.id).sort((a, b) => a - b), [5, 20, 80]);
+    const byId = new Map(lines.map((l) => [l.id, l]));
+    for (const id of [5, 80]) {
+      const line = byId.get(id);
+      assert.equal(line?.hasPlot, true, `item ${id} has a plot`);
+      assert.deepEqual([line?.scores.visual, line?.scores.task], [80, 90]);
+      assert.equal(typeof line?.scores.pixel, 'number');
+      assert.equal(line?.code.trim(), ITEMS.find((i) => i.id === id)?.answer);
+    }
+    assert.equal(byId.get(20)?.hasPlot, false);
+    assert.match(byId.get(20)?.error ?? '', /KeyError/);
+    assert.deepEqual(byId.get(20)?.scores, { visual: 0, task: 0, pixel: 0 });
+    const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as {
+      items: number; model: string; library: string; taskVariant: string; descriptor: string; incorrectCodePct: number; visual: { mean: number }; task: { mean: number }; judgeErrors: number;
+    };
+    assert.deepEqual(
+      [summary.items, summary.model, summary.library, summary.taskVariant, summary.descriptor, summary.incorrectCodePct, summary.judgeErrors],
+      [3, 'mock-model', 'matplotlib', 'full', 'head', 33.3, 0],
+    );
+    assert.equal(summary.visual.mean, 53.3);
+    assert.equal(summary.task.mean, 60);
+    assert.ok(existsSync(join(outDir, 'summary.md')) && existsSync(join(outDir, 'report.html')));
+    assert.deepEqual(readdirSync(join(outDir, 'plots')).sort(), ['5-0.png', '80-0.png']);
+    const requests = mock.chatRequests();
+    assert.equal(requests.filter((r) => r.body && !isJudgeRequest(r.body)).length, 3);
+    assert.equal(requests.filter((r) => r.body && isJudgeRequest(r.body)).length, 4);
+    assert.ok(requests.every((r) => r.body?.model === 'mock-model'), 'the judge uses the generator model by default');
+    await s.runCommand('Notifications: Clear All Notifications');
+
+    // Open Benchmark Report: the run is offered as a recent one under bench-results.
+    await s.runCommand('Plotwright: Open Benchmark Report');
+    const folderName = outDir.split('/').pop() as string;
+    await quickInput(s, 'Open Benchmark Report: results folder').waitFor({ state: 'visible', timeout: 30_000 });
+    await s.screenshot('bench-report-pick');
+    await s.page.locator('.quick-input-list .monaco-list-row', { hasText: folderName }).first().click();
+    const frame = await reportFrame(s);
+    await frame.locator('#items tr.item').first().waitFor({ timeout: 30_000 });
+    // Every image (ground truth and generated) loads from the results folder.
+    await frame.waitForFunction(() => Array.from(document.images).every((img) => img.complete && img.naturalWidth > 0), undefined, { timeout: 30_000 });
+    const report = await frame.evaluate(() => ({
+      summary: (document.querySelector('table.summary') as HTMLElement | null)?.innerText ?? '',
+      scores: (document.querySelector('table.scores') as HTMLElement | null)?.innerText ?? '',
+      headers: Array.from(document.querySelectorAll('#items thead th')).map((th) => th.textContent),
+      rows: Array.from(document.querySelectorAll('#items tr.item')).map((tr) => ({
+        id: (tr.querySelector('td.id') as HTMLElement).innerText.trim(),
+        images: tr.querySelectorAll('img').length,
+        error: (tr.querySelector('td.error') as HTMLElement).innerText,
+      })),
+      imageSources: Array.from(document.images).map((img) => img.src),
+      count: document.getElementById('count')?.textContent,
+    }));
+    await s.screenshot('bench-report');
+    assert.match(report.summary, /mock-model/);
+    assert.match(report.summary, /matplotlib/);
+    assert.match(report.scores, /visual\s+53\.3/);
+    assert.deepEqual(report.headers, ['id', 'ground truth', 'generated', 'scores', 'code', 'error']);
+    assert.deepEqual(report.rows.map((r) => [r.id, r.images]), [['5', 2], ['20', 1], ['80', 2]]);
+    assert.match(report.rows[1].error, /KeyError/);
+    assert.ok(report.imageSources.every((src) => !src.startsWith('data:')), 'images come from the results folder, not data URLs');
+    assert.equal(report.count, '3 of 3 shown', 'the report script ran');
+    // The filter works (the script came from media/ under the nonce-only CSP).
+    await frame.locator('#f-plot').selectOption('no');
+    await frame.locator('#count', { hasText: '1 of 3 shown' }).waitFor({ timeout: 10_000 });
+    await frame.locator('#f-plot').selectOption('');
+    await frame.locator('#f-text').fill('pie');
+    await frame.locator('#count', { hasText: '1 of 3 shown' }).waitFor({ timeout: 10_000 });
+    await s.screenshot('bench-report-filtered');
+    console.log(`e2e benchmark: run through the palette took ${runSeconds.toFixed(1)} s`);
+  });
+
+  it('says the Hugging Face download failed and offers a local file', async () => {
+    const s = session as CodeServerSession;
+    await s.runCommand('View: Close All Editors');
+    await pickUpToFolder(s, { dataset: 'hf' });
+    const toast = s.page.locator('.notification-toast', { hasText: 'Could not download PandasPlotBench from Hugging Face' });
+    await toast.waitFor({ state: 'visible', timeout: 120_000 });
+    await s.screenshot('bench-hf-offline');
+    assert.match((await toast.textContent()) ?? '', /pick a local \.parquet, \.jsonl or \.json file/);
+    assert.ok(await toast.getByRole('button', { name: 'Pick a Local File' }).count());
+    await toast.getByRole('button', { name: 'Pick a Local File' }).click();
+    // The button starts over at the file dialog.
+    const dialog = quickInput(s, 'Run PandasPlotBench: dataset file');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    await s.page.keyboard.press('Escape');
+    await s.runCommand('Notifications: Clear All Notifications');
+  });
+
+  it('stops silently on Cancel and leaves a valid partial summary', async () => {
+    const s = session as CodeServerSession;
+    // Slow answers for the third item only, so the run is cancelled with two records written.
+    mock.setResponder((body) => {
+      const reply = responder(body);
+      return !isJudgeRequest(body) && promptText(body).includes(sampleItem(80).task__plot_description.trim().slice(0, 80)) ? { ...reply, delayMs: 60_000 } : reply;
+    });
+    await pickUpToFolder(s, { dataset: 'file' });
+    const folderBox = quickInput(s, 'Run PandasPlotBench: results folder');
+    await folderBox.waitFor({ state: 'visible', timeout: 30_000 });
+    const outDir = join(workspace, 'cancelled', 'run');
+    await folderBox.locator('.quick-input-box input').fill(outDir);
+    await s.page.keyboard.press('Enter');
+    const results = join(outDir, 'results.jsonl');
+    const records = (): number => (existsSync(results) ? readFileSync(results, 'utf8').trim().split('\n').filter(Boolean).length : 0);
+    for (const deadline = Date.now() + RUN_TIMEOUT_MS; records() < 2; ) {
+      assert.ok(Date.now() < deadline, 'two items never finished');
+      await s.page.waitForTimeout(250);
+    }
+    const progress = s.page.locator('.notification-toast', { hasText: 'PandasPlotBench (mock-model, matplotlib)' });
+    await progress.hover();
+    await s.screenshot('bench-cancel');
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+    for (const deadline = Date.now() + 60_000; !existsSync(join(outDir, 'summary.json')); ) {
+      assert.ok(Date.now() < deadline, 'no summary after cancel');
+      await s.page.waitForTimeout(250);
+    }
+    const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as { items: number; incorrectCodePct: number };
+    assert.equal(summary.items, 2);
+    assert.equal(records(), 2);
+    await s.page.waitForTimeout(2_000);
+    await s.screenshot('bench-cancelled');
+    // Silent: neither an error nor the final message.
+    assert.equal(await s.page.locator('.notification-toast', { hasText: /Plotwright:|PandasPlotBench: \d/ }).count(), 0);
+    await progress.waitFor({ state: 'hidden', timeout: 30_000 });
+  });
+
+  it('offers to set the API key when the endpoint answers 401', async () => {
+    const s = session as CodeServerSession;
+    mock.setResponder(() => ({ status: 401 }));
+    await pickUpToFolder(s, { dataset: 'file' });
+    const folderBox = quickInput(s, 'Run PandasPlotBench: results folder');
+    await folderBox.waitFor({ state: 'visible', timeout: 30_000 });
+    // Outside bench-results, so the response cache of the first run (bench-results/.plotwright-cache) does not answer.
+    const outDir = join(workspace, 'unauthorized', 'run');
+    await folderBox.locator('.quick-input-box input').fill(outDir);
+    await s.page.keyboard.press('Enter');
+    const toast = s.page.locator('.notification-toast', { hasText: /401|rejected|key/i }).filter({ has: s.page.getByRole('button', { name: 'Set API Key' }) });
+    await toast.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+    await s.screenshot('bench-401');
+    // The partial summary is valid: no item finished.
+    const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as { items: number };
+    assert.equal(summary.items, 0);
+    assert.ok(mock.chatRequests().length >= 1, 'the endpoint was asked');
+  });
+});
+
+/** The report webview's content frame (webviews are iframes inside an iframe in code-server). */
+async function reportFrame(s: CodeServerSession): Promise<Frame> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    for (const frame of s.page.frames()) {
+      const isReport = await frame.evaluate(() => document.getElementById('items') !== null && document.title === 'PandasPlotBench report').catch(() => false);
+      if (isReport) {
+        return frame;
+      }
+    }
+    if (Date.now() > deadline) {
+      await s.screenshot('bench-report-missing');
+      throw new Error('no webview frame shows the benchmark report');
+    }
+    await s.page.waitForTimeout(500);
+  }
+}
