@@ -44,7 +44,7 @@ export function registerDrawingCommand(context: vscode.ExtensionContext, errors:
         if (!source) {
           return undefined;
         }
-        const panel = DrawingPanel.open(deps, source, notebook);
+        const panel = DrawingPanel.open(deps, source, notebook, () => panels.delete(panel));
         panels.add(panel);
         return source.kind;
       } catch (error) {

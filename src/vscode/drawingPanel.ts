@@ -55,8 +55,13 @@ export class DrawingPanel implements vscode.Disposable {
   private disposed = false;
   private readonly ready: Promise<void>;
 
-  static open(deps: DrawingPanelDeps, source: DrawingSource, notebook: vscode.NotebookDocument | undefined): DrawingPanel {
-    return new DrawingPanel(deps, source, notebook);
+  static open(
+    deps: DrawingPanelDeps,
+    source: DrawingSource,
+    notebook: vscode.NotebookDocument | undefined,
+    onDisposed: () => void = () => undefined,
+  ): DrawingPanel {
+    return new DrawingPanel(deps, source, notebook, onDisposed);
   }
 
   private constructor(
@@ -64,6 +69,7 @@ export class DrawingPanel implements vscode.Disposable {
     private readonly source: DrawingSource,
     /** The notebook that was active when the command ran: the figure goes there. */
     private readonly notebook: vscode.NotebookDocument | undefined,
+    private readonly onDisposed: () => void,
   ) {
     const media = vscode.Uri.joinPath(deps.extensionUri, 'media');
     const title = source.kind === 'image' ? `Figure from ${basename(source.uri.fsPath)}` : 'Figure from Sketch';
@@ -113,6 +119,7 @@ export class DrawingPanel implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) {
       d.dispose();
     }
+    this.onDisposed();
   }
 
   private get sourceName(): string {
@@ -239,12 +246,18 @@ export class DrawingPanel implements vscode.Disposable {
           const fromToken = signalFrom(token);
           fromToken.addEventListener('abort', () => controller.abort(fromToken.reason));
           const started = performance.now();
-          const result = await inferInWorker(this.deps.workerFile, image, { top: TOP, signal: controller.signal });
-          this.deps.log.info(
-            `Figure from Drawing: inferred ${result.traces.length} traces of ${this.sourceName} in ${result.ms} ms ` +
-              `(${Math.round(performance.now() - started)} ms with the worker's start)`,
-          );
-          return result.traces;
+          const lag = watchEventLoop();
+          try {
+            const result = await inferInWorker(this.deps.workerFile, image, { top: TOP, signal: controller.signal });
+            this.deps.log.info(
+              `Figure from Drawing: inferred ${result.traces.length} traces of ${this.sourceName} in ${result.ms} ms ` +
+                `(${Math.round(performance.now() - started)} ms with the worker's start; ` +
+                `the extension host's event loop was late by at most ${lag.maxLateMs()} ms meanwhile)`,
+            );
+            return result.traces;
+          } finally {
+            lag.stop();
+          }
         },
       );
     } catch (error) {
@@ -471,6 +484,19 @@ export class DrawingPanel implements vscode.Disposable {
 </body>
 </html>`;
   }
+}
+
+/** How late a 50 ms timer fires while some work runs: how responsive the extension host stays. */
+function watchEventLoop(): { maxLateMs: () => number; stop: () => void } {
+  const period = 50;
+  let last = performance.now();
+  let worst = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last - period);
+    last = now;
+  }, period);
+  return { maxLateMs: () => Math.max(0, Math.round(worst)), stop: () => clearInterval(timer) };
 }
 
 /** A trace with the primitives of both, each once. */

@@ -2,13 +2,14 @@
 // a hand drawing picked in the file dialog, its trace corrected by clicking, the program inserted and run
 // in a notebook; and a sketch drawn with the mouse in the webview, then inferred.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { toMatplotlib } from '../../src/drawings/matplotlib.js';
 import { synthesize } from '../../src/drawings/synthesize.js';
+import { toTikz } from '../../src/drawings/tikz.js';
 import { loadDrawings } from '../../src/drawings/trace.js';
 import { startCodeServer, type CodeServerSession } from './support/codeServer.js';
 import { packageExtension, packagePlotwright, STANDIN } from './support/extensions.js';
@@ -62,6 +63,27 @@ describe('Figure from Drawing in VS Code', { timeout: 900_000 }, () => {
     return { x: box.x + (px * box.width) / 256, y: box.y + (py * box.height) / 256 };
   }
 
+  /**
+   * code-server's file dialog is VS Code's simple dialog: a quick input that takes a path. It fills in
+   * the current folder once it has listed it, which can land after our typing: type until the box
+   * holds exactly the path.
+   */
+  async function typeInFileDialog(s: CodeServerSession, path: string, screenshot: string): Promise<void> {
+    const dialog = s.page.locator('.quick-input-widget', { hasText: 'pick a hand drawing' });
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    const input = dialog.locator('.quick-input-box input');
+    for (let attempt = 0; ; attempt++) {
+      await input.fill(path);
+      await s.page.waitForTimeout(700);
+      if ((await input.inputValue()) === path) {
+        break;
+      }
+      assert.ok(attempt < 10, `the file dialog kept changing the path: ${await input.inputValue()}`);
+    }
+    await s.screenshot(screenshot);
+    await input.press('Enter');
+  }
+
   const grid = (x: number, y: number): [number, number] => [16 * x, 256 - 16 * y];
 
   async function waitForSummary(frame: Frame, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
@@ -89,13 +111,7 @@ describe('Figure from Drawing in VS Code', { timeout: 900_000 }, () => {
     await s.runCommand('Plotwright: Figure from Drawing…');
     await s.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open a Drawing…' }).click({ timeout: 30_000 });
     // code-server's file dialog is VS Code's simple dialog: a quick input that takes a path.
-    const dialog = s.page.locator('.quick-input-widget', { hasText: 'pick a hand drawing' });
-    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
-    const pathInput = dialog.locator('.quick-input-box input');
-    await pathInput.fill(drawing.imagePath);
-    await s.page.waitForTimeout(500);
-    await s.screenshot('drawing-file-dialog');
-    await pathInput.press('Enter');
+    await typeInFileDialog(s, drawing.imagePath, 'drawing-file-dialog');
 
     const frame = await panelFrame(s);
     // The ground truth has 6 primitives; the top-1 reading is exact for this drawing.
@@ -194,5 +210,43 @@ describe('Figure from Drawing in VS Code', { timeout: 900_000 }, () => {
     assert.match(program, /circle\(12,5\)/, program);
     assert.match(program, /line\((8,5,11,5|11,5,8,5),arrow = False,solid = True\)/, program);
     assert.match(program, /line\(12,6,12,10,arrow = True,solid = True\)/, program);
+  });
+
+  it('reads a JPEG (decoded in the webview) and copies the program as TikZ', async () => {
+    const s = session as CodeServerSession;
+    const drawing = loadDrawings(join(DRAWINGS, 'drawings.json')).find((d) => d.id === 'expert-68');
+    assert.ok(drawing);
+    // Chromium turns the PNG into a JPEG (the project has no JPEG encoder either).
+    const png = readFileSync(drawing.imagePath).toString('base64');
+    const jpeg = await s.page.evaluate(async (b64: string) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${b64}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+      ctx.drawImage(image, 0, 0);
+      return canvas.toDataURL('image/jpeg', 0.9).split(',')[1];
+    }, png);
+    const jpegPath = join(workspace, 'expert-68.jpg');
+    writeFileSync(jpegPath, Buffer.from(jpeg, 'base64'));
+    assert.equal(readFileSync(jpegPath)[0], 0xff);
+
+    await s.runCommand('View: Close All Editors');
+    await s.runCommand('Plotwright: Figure from Drawing…');
+    await s.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open a Drawing…' }).click({ timeout: 30_000 });
+    await typeInFileDialog(s, jpegPath, 'jpeg-file-dialog');
+    const frame = await panelFrame(s);
+    await waitForSummary(frame, /^6 primitives · program cost \d+$/, 90_000);
+    await s.screenshot('jpeg-overlay');
+
+    await s.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(s.url).origin });
+    await frame.locator('#tikz').click();
+    await s.page.locator('.notification-toast', { hasText: 'TikZ picture copied' }).waitFor({ timeout: 30_000 });
+    const clipboard = await s.page.evaluate(() => navigator.clipboard.readText());
+    const expected = await synthesize(drawing.primitives, { timeoutMs: 10_000 });
+    assert.equal(clipboard, toTikz(expected.program));
+    assert.match(clipboard, /\\foreach/);
   });
 });
