@@ -49,6 +49,7 @@ export class DrawingPanel implements vscode.Disposable {
   private synthesis: AbortController | undefined;
   private inference: AbortController | undefined;
   private imageRaster: Raster | undefined;
+  private background: ExtensionMessage | undefined;
   private pendingDecode: { resolve: (raster: Raster) => void; reject: (error: Error) => void } | undefined;
   private status = '';
   private busy = false;
@@ -78,7 +79,8 @@ export class DrawingPanel implements vscode.Disposable {
       'plotwright.drawing',
       title,
       notebook ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active,
-      { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: true },
+      // No retainContextWhenHidden: the state lives here, and a webview that is shown again says 'ready' and gets it.
+      { enableScripts: true, localResourceRoots: [media] },
     );
     this.panel.webview.html = this.html(media);
     let markReady!: () => void;
@@ -131,6 +133,9 @@ export class DrawingPanel implements vscode.Disposable {
     let changed = false;
     switch (message.type) {
       case 'ready':
+        if (this.background) {
+          this.post(this.background);
+        }
         this.post(this.viewMessage());
         return;
       case 'stroke':
@@ -198,7 +203,8 @@ export class DrawingPanel implements vscode.Disposable {
     const mime = png ? 'image/png' : 'image/jpeg';
     const dataUrl = `data:${mime};base64,${bytes.toString('base64')}`;
     await this.ready;
-    this.post({ type: 'background', dataUrl });
+    this.background = { type: 'background', dataUrl };
+    this.post(this.background);
     if (mime === 'image/png') {
       this.imageRaster = decodePng(bytes);
     } else {
