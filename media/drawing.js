@@ -88,7 +88,7 @@
     if (tool === 'rectangle') {
       return { type: 'rectangle', x1, y1, x2, y2 };
     }
-    return { type: 'line', x1, y1, x2, y2, arrow: tool === 'arrow', solid: tool !== 'dashed' };
+    return { type: 'line', x1, y1, x2, y2, arrow: tool === 'arrow' || tool === 'dashedArrow', solid: tool === 'line' || tool === 'arrow' };
   }
 
   function render() {

@@ -464,6 +464,7 @@ export class DrawingPanel implements vscode.Disposable {
   <button class="tool" data-tool="line" title="Line (drag between grid points)">Line</button>
   <button class="tool" data-tool="dashed" title="Dashed line">Dashed</button>
   <button class="tool" data-tool="arrow" title="Arrow (head at the end of the drag)">Arrow</button>
+  <button class="tool" data-tool="dashedArrow" title="Dashed arrow">Dashed Arrow</button>
   <button class="tool" data-tool="rectangle" title="Rectangle (drag between corners)">Rectangle</button>
   <button class="tool" data-tool="circle" title="Circle of radius 1 (click its centre)">Circle</button>
   <button class="tool" data-tool="erase" title="Click a primitive to delete it">Delete</button>
