@@ -224,6 +224,9 @@ export class DrawingPanel implements vscode.Disposable {
     const shapes = state.shapes;
     let raster: Raster | undefined;
     if (this.source.kind === 'image') {
+      if (!this.imageRaster) {
+        throw new Error(`${this.sourceName} has not been read yet (or could not be read); pick it again.`);
+      }
       raster = this.imageRaster;
     } else if (state.strokes.length > 0) {
       raster = rasterizeSketch(state.strokes);
