@@ -75,5 +75,17 @@ if (existsSync('src/extension.ts')) {
     plugins: [playwrightExternal],
     logLevel: 'warning',
   });
+  // Trace inference runs in a worker thread of the extension host (src/drawings/infer/workerClient.ts).
+  await build({
+    entryPoints: ['src/drawings/infer/worker.ts'],
+    outfile: 'dist/inferWorker.cjs',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: true,
+    minify: true,
+    logLevel: 'warning',
+  });
 }
 console.log('built dist/');

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { registerChatParticipant } from './vscode/chatParticipant.js';
 import { registerBenchmarkCommands } from './vscode/benchmarkCommands.js';
 import { commandRegistrar, registerCommands } from './vscode/commands.js';
+import { registerDrawingCommand } from './vscode/drawingCommand.js';
 import { ErrorPresenter } from './vscode/errorPresenter.js';
 import { PlotFlow } from './vscode/plotFlow.js';
 import { BenchmarkReportPanels } from './vscode/reportPanel.js';
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const reports = new BenchmarkReportPanels(context.extensionUri, log);
   context.subscriptions.push(reports);
   registerBenchmarkCommands(context, commandRegistrar(context, errors), reports, log);
+  registerDrawingCommand(context, errors, log);
   registerChatParticipant(context, flow, log);
   log.info(`Plotwright ${String(context.extension.packageJSON.version)} active`);
 }

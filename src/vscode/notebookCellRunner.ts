@@ -6,13 +6,19 @@ import type { ExecutionResult, KernelOutput } from '../kernel/kernel.js';
 import { resultFromOutputs, toKernelOutputs } from './outputs.js';
 import type { RunConsent } from './settings.js';
 
-export interface CellHeader {
+export interface PlotCellHeader {
   task: string;
   model: string;
   library: string;
 }
 
+/** A generated plot's header (task, model, library), or comment lines of another source (e.g. a drawing). */
+export type CellHeader = PlotCellHeader | { lines: string[] };
+
 export function cellSource(header: CellHeader, code: string): string {
+  if ('lines' in header) {
+    return `${header.lines.map((line) => `# ${line.replace(/\s+/g, ' ').trim()}`).join('\n')}\n${code.trimEnd()}\n`;
+  }
   const task = header.task.replace(/\s+/g, ' ').trim();
   const shown = task.length > 150 ? `${task.slice(0, 149)}…` : task;
   return `# Plotwright: ${shown}\n# model: ${header.model} · library: ${header.library}\n${code.trimEnd()}\n`;
