@@ -4,18 +4,16 @@
 // default chat participant without which VS Code 1.100 shows no Chat view (both proposed APIs,
 // allowed for the fixture with --enable-proposed-api).
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
 import { startCodeServer, type CodeServerSession } from './support/codeServer.js';
 import { MOCK_LM, MOCK_LM_ID, packageExtension, packagePlotwright, STANDIN } from './support/extensions.js';
-import { REPO_ROOT } from './support/paths.js';
+import { answerConsent, askForPlot, copyWorkspace, RUN_TIMEOUT_MS, runSalesNotebook, toast } from './support/journeys.js';
 
 const fence = '```';
 const answer = (code: string) => `Here you go.\n${fence}python\n${code}\n${fence}`;
-const RUN_TIMEOUT_MS = 180_000;
 
 describe('Plotwright with a VS Code language model, and @plot in chat', { timeout: 900_000 }, () => {
   let session: CodeServerSession | undefined;
@@ -24,8 +22,7 @@ describe('Plotwright with a VS Code language model, and @plot in chat', { timeou
 
   before(async () => {
     mock = await startMockOpenAI();
-    workspace = mkdtempSync(join(tmpdir(), 'pw-e2e-chat-'));
-    cpSync(join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'workspace'), workspace, { recursive: true });
+    workspace = copyWorkspace('pw-e2e-chat-');
     const extensions = [await packagePlotwright(), await packageExtension(STANDIN), await packageExtension(MOCK_LM)];
     session = await startCodeServer({
       workspace,
@@ -41,11 +38,7 @@ describe('Plotwright with a VS Code language model, and @plot in chat', { timeou
       },
       viewport: { width: 1600, height: 1400 },
     });
-    const s = session;
-    await s.openFile('sales.ipynb');
-    await s.waitForCells((cells) => cells.length === 3, { message: 'the notebook did not open' });
-    await s.runCommand('Notebook: Run All');
-    await s.waitForCells((c) => c[2]?.outputs.images === 1, { timeoutMs: RUN_TIMEOUT_MS, message: 'the notebook did not run' });
+    await runSalesNotebook(session);
   });
 
   beforeEach(() => {
@@ -57,13 +50,6 @@ describe('Plotwright with a VS Code language model, and @plot in chat', { timeou
     await mock?.close();
     rmSync(workspace, { recursive: true, force: true });
   });
-
-  async function answerConsent(s: CodeServerSession, name: string): Promise<void> {
-    const toast = s.page.locator('.notification-toast', { hasText: 'Run it in your kernel?' });
-    await toast.waitFor({ state: 'visible', timeout: 120_000 });
-    await s.screenshot(name);
-    await toast.getByRole('button', { name: 'Run', exact: true }).click();
-  }
 
   it('lists VS Code\'s language models in "Select Model" and plots with one, without an API key', async () => {
     const s = session as CodeServerSession;
@@ -81,12 +67,9 @@ describe('Plotwright with a VS Code language model, and @plot in chat', { timeou
     assert.match(settings, /"plotwright\.model": "mock-lm"/);
 
     mock.enqueue({ content: answer('import matplotlib.pyplot as plt\nplt.bar(df["region"], df["sales"])\nplt.title("from vscode.lm")\nplt.show()') });
-    await s.runCommand('Plotwright: Plot DataFrame…');
-    await s.page.locator('.quick-input-widget', { hasText: 'What should the plot show?' }).waitFor({ timeout: 60_000 });
-    await s.page.locator('.quick-input-widget input.input').fill('Bars of sales per region');
-    await s.page.keyboard.press('Enter');
-    await answerConsent(s, 'vscode-lm-consent');
-    await s.page.locator('.notification-toast', { hasText: 'plot ready' }).last().waitFor({ timeout: RUN_TIMEOUT_MS });
+    await askForPlot(s, 'Bars of sales per region');
+    await answerConsent(s, 'Run', 'vscode-lm-consent');
+    await toast(s, 'plot ready').waitFor({ timeout: RUN_TIMEOUT_MS });
     const cells = await s.waitForCells((c) => c.some((cell) => cell.text.includes('from vscode.lm') && cell.outputs.images === 1), {
       timeoutMs: 60_000,
       message: 'the vscode-lm cell has no plot',
@@ -113,7 +96,7 @@ describe('Plotwright with a VS Code language model, and @plot in chat', { timeou
     await input.click();
     await s.page.keyboard.type('@plot df: a line of sales with markers');
     await s.page.keyboard.press('Enter');
-    await answerConsent(s, 'chat-consent');
+    await answerConsent(s, 'Run', 'chat-consent');
     const response = s.page.locator('.interactive-item-container.interactive-response', { hasText: 'matplotlib' }).last();
     await response.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
     await s.page.locator('.interactive-item-container.interactive-response', { hasText: 'plt.title("from chat")' }).last().waitFor({ timeout: 60_000 });
@@ -130,7 +113,10 @@ describe('Plotwright with a VS Code language model, and @plot in chat', { timeou
     const s = session as CodeServerSession;
     const before = (await s.notebookCells()).length;
     const input = s.page.locator('.interactive-input-part .monaco-editor').first();
-    await input.click();
+    // A hover ("Current file context") left over from the last request can cover the input.
+    await s.page.mouse.move(5, 5);
+    await s.page.keyboard.press('Escape');
+    await input.click({ position: { x: 20, y: 8 } });
     await s.page.keyboard.type('@plot sales_2019: bars per region');
     await s.page.keyboard.press('Enter');
     const response = s.page.locator('.interactive-item-container.interactive-response', { hasText: "no DataFrame 'sales_2019'" }).last();

@@ -10,9 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
 import { startCodeServer, type CodeServerSession } from './support/codeServer.js';
 import { packageExtension, packagePlotwright, STANDIN } from './support/extensions.js';
+import { RUN_TIMEOUT_MS, toast, typeTask } from './support/journeys.js';
 import { REPO_ROOT } from './support/paths.js';
-
-const RUN_TIMEOUT_MS = 120_000;
 
 /** The user's cells; the tests run them one at a time. */
 const USER_CELLS = [
@@ -71,17 +70,6 @@ describe('Plotwright when the kernel is in trouble', { timeout: 900_000 }, () =>
 
   async function startPlot(s: CodeServerSession): Promise<void> {
     await s.runCommand('Plotwright: Plot DataFrame…');
-  }
-
-  async function typeTask(s: CodeServerSession, task: string): Promise<void> {
-    const input = s.page.locator('.quick-input-widget input.input');
-    await s.page.locator('.quick-input-widget', { hasText: 'What should the plot show?' }).waitFor({ timeout: 60_000 });
-    await input.fill(task);
-    await s.page.keyboard.press('Enter');
-  }
-
-  function toast(s: CodeServerSession, text: string) {
-    return s.page.locator('.notification-toast', { hasText: text }).last();
   }
 
   /** The saved notebook still has every user cell, unchanged. */
