@@ -1,5 +1,6 @@
 // Small questions asked of a user's kernel: which DataFrames exist, which plotting libraries are installed.
 // Each snippet prints one marked JSON line and leaves no names behind in the user's namespace.
+import { stripAnsi } from './plotEngine.js';
 
 const FRAMES = '__PLOTWRIGHT_FRAMES__';
 const ENVIRONMENT = '__PLOTWRIGHT_ENVIRONMENT__';
@@ -88,7 +89,8 @@ export function missingPackages(environment: KernelEnvironment, library: 'matplo
 
 /** Why `%pip install` failed, from what it printed: pip's own error line, else its last line. */
 export function pipFailure(output: string): string {
-  const lines = output
+  // pip colours its messages even when they go to a kernel.
+  const lines = stripAnsi(output)
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line && !/^note: you may need to restart the kernel/i.test(line));

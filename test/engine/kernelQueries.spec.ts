@@ -73,6 +73,7 @@ describe('kernel queries', () => {
     assert.equal(pipFailure(pep668), 'error: externally-managed-environment');
     assert.equal(pipFailure('Collecting nope\nERROR: Could not find a version that satisfies the requirement nope\n'), 'ERROR: Could not find a version that satisfies the requirement nope');
     assert.equal(pipFailure('/usr/bin/python3: No module named pip\nNote: you may need to restart the kernel to use updated packages.'), '/usr/bin/python3: No module named pip');
+    assert.equal(pipFailure('\u001b[1;31merror\u001b[0m: \u001b[1mexternally-managed-environment\u001b[0m\n'), 'error: externally-managed-environment');
     assert.equal(pipFailure(''), 'pip printed nothing');
   });
 });
