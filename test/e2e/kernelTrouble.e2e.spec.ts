@@ -62,10 +62,11 @@ describe('Plotwright when the kernel is in trouble', { timeout: 900_000 }, () =>
     rmSync(workspace, { recursive: true, force: true });
   });
 
-  /** Runs one cell the way a user does: click into it, Ctrl+Enter. */
+  /** Runs one cell the way a user does: its run button (in the browser, Ctrl+Enter types a new line). */
   async function runCell(s: CodeServerSession, index: number): Promise<void> {
-    await s.page.locator(`.notebook-editor .monaco-list-row[data-index="${index}"] .cell-editor-container`).click();
-    await s.page.keyboard.press('Control+Enter');
+    const row = s.page.locator(`.notebook-editor .monaco-list-row[data-index="${index}"]`);
+    await row.hover();
+    await row.locator('.run-button-container .action-label').first().click();
   }
 
   async function startPlot(s: CodeServerSession): Promise<void> {
