@@ -189,6 +189,7 @@ export class PlotFlow {
     }
     const report = options.progress ?? (() => undefined);
     report('Describing the DataFrame…');
+    const description = await this.describe(kernel, variable, settings, signal);
     const environment = await this.environment(options.notebook, kernel, signal);
     for (const library of libraries) {
       const missing = missingPackages(environment, library);
@@ -198,7 +199,7 @@ export class PlotFlow {
         ]);
       }
     }
-    return { variable, task, environment, description: await this.describe(kernel, variable, settings, signal) };
+    return { variable, task, environment, description };
   }
 
   async plot(options: PlotRequestOptions): Promise<LibraryOutcome[] | undefined> {

@@ -48,7 +48,8 @@ describe('Plotwright when the kernel is in trouble', { timeout: 900_000 }, () =>
       settings: {
         'plotwright.baseUrl': mock.baseUrl,
         'plotwright.model': 'mock-model',
-        'plotwright.library': 'matplotlib',
+        // The kernel cannot import seaborn; the tests before the last stop before the library matters.
+        'plotwright.library': 'seaborn',
       },
       viewport: { width: 1400, height: 1400 },
     });
@@ -149,11 +150,6 @@ describe('Plotwright when the kernel is in trouble', { timeout: 900_000 }, () =>
 
   it('offers to install a library the kernel cannot import, runs %pip install after consent, and reports pip\'s failure', async () => {
     const s = session as CodeServerSession;
-    // The user switches to seaborn (settings.json is watched), then plots.
-    const settingsFile = join(s.userDataDir, 'User', 'settings.json');
-    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'plotwright.library': 'seaborn' }, null, 2));
-    await s.page.waitForTimeout(2_000);
     await runCell(s, 0);
     await s.waitForCells((c) => c[0]?.state === 'success', { timeoutMs: RUN_TIMEOUT_MS, message: 'cell 1 did not run after the restart' });
     await startPlot(s);
