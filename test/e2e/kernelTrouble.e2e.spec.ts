@@ -98,6 +98,7 @@ describe('Plotwright when the kernel is in trouble', { timeout: 900_000 }, () =>
     await typeTask(s, 'Bars of sales per region');
     const message = toast(s, 'no longer exists');
     await message.waitFor({ state: 'visible', timeout: 60_000 });
+    await s.page.waitForTimeout(600); // the toast slides in
     await s.screenshot('dataframe-gone');
     assert.match((await message.textContent()) ?? '', /The DataFrame 'df' no longer exists in the kernel — run the cell that creates it/);
     assert.ok(await message.getByRole('button', { name: 'Run All Cells' }).isVisible());
@@ -118,6 +119,7 @@ describe('Plotwright when the kernel is in trouble', { timeout: 900_000 }, () =>
     const message = toast(s, 'busy');
     await message.waitFor({ state: 'visible', timeout: 30_000 });
     const shownAfterMs = Date.now() - started;
+    await s.page.waitForTimeout(600); // the toast slides in
     await s.screenshot('kernel-busy');
     assert.match((await message.textContent()) ?? '', /kernel is busy running a cell\. Wait for it to finish, or interrupt it/);
     assert.ok(shownAfterMs < 20_000, `the busy message took ${shownAfterMs} ms`);
@@ -139,6 +141,7 @@ describe('Plotwright when the kernel is in trouble', { timeout: 900_000 }, () =>
     await startPlot(s);
     const message = toast(s, 'kernel died');
     await message.waitFor({ state: 'visible', timeout: 30_000 });
+    await s.page.waitForTimeout(600); // the toast slides in
     await s.screenshot('kernel-dead');
     assert.match((await message.textContent()) ?? '', /kernel died, and its variables with it\. Restart the kernel/);
     assert.ok(await message.getByRole('button', { name: 'Select Kernel' }).isVisible());
@@ -156,6 +159,7 @@ describe('Plotwright when the kernel is in trouble', { timeout: 900_000 }, () =>
     await typeTask(s, 'Bars of sales per region with seaborn');
     const message = toast(s, 'not installed');
     await message.waitFor({ state: 'visible', timeout: 60_000 });
+    await s.page.waitForTimeout(600); // the toast slides in
     await s.screenshot('install-offered');
     assert.match((await message.textContent()) ?? '', /seaborn is not installed in this notebook's kernel/);
     await message.getByRole('button', { name: 'Install' }).click();
@@ -170,6 +174,7 @@ describe('Plotwright when the kernel is in trouble', { timeout: 900_000 }, () =>
       timeoutMs: 60_000,
       message: 'the %pip cell has no output',
     });
+    await s.page.waitForTimeout(600); // the toast slides in
     await s.screenshot('install-failed');
     const pipCell = cells.find((cell) => cell.text.includes('%pip install seaborn'));
     assert.ok(pipCell, 'no %pip cell');
