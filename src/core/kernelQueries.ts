@@ -1,5 +1,6 @@
 // Small questions asked of a user's kernel: which DataFrames exist, which plotting libraries are installed.
 // Each snippet prints one marked JSON line and leaves no names behind in the user's namespace.
+import { stripAnsi } from './plotEngine.js';
 
 const FRAMES = '__PLOTWRIGHT_FRAMES__';
 const ENVIRONMENT = '__PLOTWRIGHT_ENVIRONMENT__';
@@ -28,19 +29,32 @@ finally:
 
 export const PLOTTING_PACKAGES = ['pandas', 'matplotlib', 'seaborn', 'plotly'] as const;
 
-/** Versions without importing the libraries (importing matplotlib in a user's kernel has side effects). */
+/**
+ * Which libraries the kernel can import, and their versions, without importing them (importing
+ * matplotlib in a user's kernel has side effects). find_spec asks the kernel's own import system, so
+ * a package that is installed but not importable there counts as missing.
+ */
 export const environmentCode = `def _plotwright_environment():
     import platform
+    import importlib.util
     try:
-        from importlib.metadata import version, PackageNotFoundError
+        from importlib.metadata import version
     except ImportError:
-        return {"python": platform.python_version()}
+        version = None
+    importlib.invalidate_caches()
     found = {"python": platform.python_version()}
     for name in ${JSON.stringify(PLOTTING_PACKAGES)}:
         try:
-            found[name] = version(name)
-        except PackageNotFoundError:
+            spec = importlib.util.find_spec(name)
+        except Exception:
+            spec = None
+        if spec is None:
             found[name] = None
+            continue
+        try:
+            found[name] = version(name) if version else "installed"
+        except Exception:
+            found[name] = "installed"
     return found
 try:
     print(${JSON.stringify(ENVIRONMENT)} + __import__("json").dumps(_plotwright_environment()))
@@ -71,4 +85,14 @@ export function missingPackages(environment: KernelEnvironment, library: 'matplo
   const needed: Array<(typeof PLOTTING_PACKAGES)[number]> =
     library === 'seaborn' ? ['pandas', 'matplotlib', 'seaborn'] : library === 'plotly' ? ['pandas', 'plotly'] : ['pandas', 'matplotlib'];
   return needed.filter((name) => !environment[name]);
+}
+
+/** Why `%pip install` failed, from what it printed: pip's own error line, else its last line. */
+export function pipFailure(output: string): string {
+  // pip colours its messages even when they go to a kernel.
+  const lines = stripAnsi(output)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !/^note: you may need to restart the kernel/i.test(line));
+  return lines.find((line) => /^(error|ERROR)\b/.test(line)) ?? lines.at(-1) ?? 'pip printed nothing';
 }

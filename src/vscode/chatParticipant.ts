@@ -21,7 +21,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, flow: 
       return {};
     }
     try {
-      const results = await flow.plot({ notebook, variable, task, token, progress: (message) => stream.progress(message) });
+      const results = await flow.plot({ notebook, source: { kind: 'kernel', variable }, task, token, progress: (message) => stream.progress(message) });
       for (const result of results ?? []) {
         stream.markdown(`**${result.library}**: ${result.summary}${result.cell ? ` (cell ${result.cell.index + 1})` : ''}\n\n`);
         if (result.outcome?.code) {

@@ -2,14 +2,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { describeCsvText } from '../core/csvDescription.js';
-import { formatDescription } from '../core/describe.js';
-import { generatePlot, shortenTask } from '../core/plotEngine.js';
+import { pipFailure } from '../core/kernelQueries.js';
+import { shortenTask } from '../core/plotEngine.js';
 import type { PlotLibrary } from '../core/prompts.js';
 import { pythonString } from '../kernel/dataFrameSession.js';
 import { API_KEY_SECRET, availableModels, chatModelFromSettings } from './chatModels.js';
-import type { ErrorPresenter } from './errorPresenter.js';
-import { executeCell, NotebookCellRunner, NotRunError } from './notebookCellRunner.js';
-import { outcomeSummary } from './outcomeSummary.js';
+import { UserFixableError, type ErrorPresenter } from './errorPresenter.js';
+import { executeCell } from './notebookCellRunner.js';
 import { PlotFlow, signalFrom, type LibraryOutcome } from './plotFlow.js';
 import { readSettings } from './settings.js';
 
@@ -129,21 +128,8 @@ export function registerCommands(
       new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, loadCode, 'python')]),
     );
     await vscode.window.showNotebookDocument(notebook);
-    const results = await withProgress('Plotwright', async (report, token) => {
-      const signal = signalFrom(token);
-      const model = await chatModelFromSettings(settings, context.secrets, log);
-      let shortTask = task;
-      if (settings.taskDetail !== 'full') {
-        report('Shortening the task…');
-        shortTask = (await shortenTask(model, flow.templates, task, settings.taskDetail, signal)).task;
-      }
+    const results = await withProgress('Plotwright', (report, token) => {
       let loaded = false;
-      const askToRun = async (cell: vscode.NotebookCell) =>
-        (await vscode.window.showInformationMessage(
-          `Plotwright inserted generated code in cell ${cell.index + 1}. Run it in your kernel? The cell that loads the CSV runs first; repairs will run too.`,
-          'Run',
-          "Don't Run",
-        )) === 'Run';
       // The loading cell is Plotwright's own code; it runs once the user allowed the generated cell.
       const loadCsv = async (signal?: AbortSignal) => {
         if (loaded) {
@@ -156,35 +142,19 @@ export function registerCommands(
         }
         loaded = true;
       };
-      const runner = new NotebookCellRunner(
+      return flow.plot({
         notebook,
-        1,
-        { task: shortTask, model: model.model, library: settings.library },
-        settings.runGeneratedCode,
-        askToRun,
-        loadCsv,
-      );
-      try {
-        const outcome = await generatePlot(model, flow.templates, runner, {
-          library: settings.library,
-          task: shortTask,
-          variable: 'df',
-          dataDescription: formatDescription(description),
-          maxRepairs: settings.maxRepairs,
-          timeoutMs: 120_000,
-          signal,
-          onProgress: (stage) => report(stage === 'asking-model' ? `Asking ${model.model}…` : stage === 'running' ? 'Running the cell…' : 'Repairing…'),
-        });
-        return [{ library: settings.library, outcome, cell: runner.cell, summary: outcomeSummary(outcome) }] as LibraryOutcome[];
-      } catch (error) {
-        if (error instanceof NotRunError) {
-          return [{ library: settings.library, cell: error.cell, summary: 'inserted, not run' }] as LibraryOutcome[];
-        }
-        throw error;
-      }
+        source: { kind: 'described', variable: 'df', description },
+        task,
+        insertAt: 1,
+        token,
+        progress: report,
+        beforeRun: loadCsv,
+        consentNote: 'The cell that loads the CSV runs first.',
+      });
     });
     announce(results);
-    return results.map((r) => r.summary);
+    return results?.map((r) => r.summary);
   });
 
   register('plotwright.shortenTask', async () => {
@@ -300,12 +270,23 @@ export function registerCommands(
       vscode.NotebookEdit.insertCells(at, [new vscode.NotebookCellData(vscode.NotebookCellKind.Code, `%pip install ${names.join(' ')}`, 'python')]),
     ]);
     await vscode.workspace.applyEdit(edit);
-    const result = await executeCell(notebook.cellAt(at), 15 * 60_000);
-    flow.forgetEnvironment(notebook);
-    if (result.status !== 'ok') {
-      throw new Error(`Installing ${names.join(', ')} failed: ${result.error?.evalue ?? result.status}`);
+    const { result, stillMissing } = await withProgress(`Plotwright: installing ${names.join(', ')}`, async (report, token) => {
+      const result = await executeCell(notebook.cellAt(at), 15 * 60_000, signalFrom(token));
+      if (result.status === 'cancelled') {
+        throw new vscode.CancellationError();
+      }
+      report('Checking the kernel…');
+      // %pip reports a failed install in its output, not as an error: ask the kernel what it can import now.
+      return { result, stillMissing: await flow.missingInKernel(notebook, names, token) };
+    });
+    if (stillMissing.length > 0) {
+      const output = result.outputs.map((o) => (o.kind === 'stream' || o.kind === 'text' ? o.text : o.kind === 'error' ? o.error.evalue : '')).join('');
+      throw new UserFixableError(
+        `Installing ${stillMissing.join(', ')} failed (pip: ${pipFailure(output)}). Install it into the kernel's environment yourself, or select a kernel that has it.`,
+        [{ title: 'Select Kernel', command: 'notebook.selectKernel' }],
+      );
     }
-    void vscode.window.showInformationMessage(`Plotwright: installed ${names.join(', ')}. Restart the kernel if the import still fails.`);
+    void vscode.window.showInformationMessage(`Plotwright: installed ${names.join(', ')}.`);
     return true;
   });
 }

@@ -2,7 +2,7 @@
 // anything else is logged and shown once.
 import * as vscode from 'vscode';
 import { LlmError } from '../llm/errors.js';
-import { NoKernelError } from './jupyterKernel.js';
+import { KernelStateError, NoKernelError } from './jupyterKernel.js';
 import { NotRunError } from './notebookCellRunner.js';
 
 export class UserFixableError extends Error {
@@ -33,6 +33,17 @@ export function fixFor(error: unknown): UserFixableError | undefined {
       : new UserFixableError(error.message, [
           { title: 'Select Kernel', command: 'notebook.selectKernel' },
           { title: 'Run All Cells', command: 'notebook.execute' },
+        ]);
+  }
+  if (error instanceof KernelStateError) {
+    return error.state === 'busy'
+      ? new UserFixableError(error.message, [
+          { title: 'Interrupt Kernel', command: 'notebook.cancelExecution' },
+          { title: 'Try Again', command: 'plotwright.plotDataFrame' },
+        ])
+      : new UserFixableError(error.message, [
+          { title: 'Restart Kernel', command: 'jupyter.restartkernel' },
+          { title: 'Select Kernel', command: 'notebook.selectKernel' },
         ]);
   }
   if (error instanceof LlmError) {

@@ -17,6 +17,44 @@ export class NoKernelError extends Error {
   }
 }
 
+/** The kernel cannot take Plotwright's request now: busy with a cell, or dead (its variables gone). */
+export class KernelStateError extends Error {
+  constructor(readonly state: 'busy' | 'dead') {
+    super(
+      state === 'busy'
+        ? "The notebook's kernel is busy running a cell. Wait for it to finish, or interrupt it, then try again."
+        : "The notebook's kernel died, and its variables with it. Restart the kernel, then run the cells that create your DataFrame.",
+    );
+  }
+}
+
+/** A cell that is finishing gets this long before the kernel counts as busy. */
+const BUSY_GRACE_MS = 2_000;
+
+/** Resolves with the kernel's status once it is not busy, or when the grace period ends. */
+function settledStatus(kernel: Kernel, graceMs: number): Promise<Kernel['status']> {
+  if (kernel.status !== 'busy') {
+    return Promise.resolve(kernel.status);
+  }
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      resolve(kernel.status);
+    }, graceMs);
+    const listener = kernel.onDidChangeStatus((status) => {
+      if (status !== 'busy') {
+        clearTimeout(timer);
+        listener.dispose();
+        resolve(status);
+      }
+    });
+  });
+}
+
+function isDead(status: Kernel['status']): boolean {
+  return status === 'dead' || status === 'terminating';
+}
+
 export async function jupyterApi(): Promise<Jupyter> {
   const extension = vscode.extensions.getExtension<Jupyter>('ms-toolsai.jupyter');
   if (!extension) {
@@ -32,6 +70,14 @@ export async function notebookKernel(notebook: vscode.NotebookDocument): Promise
   }
   if (kernel.language && kernel.language.toLowerCase() !== 'python') {
     throw new NoKernelError('not-python');
+  }
+  // Plotwright's queries would queue behind a running cell, and cancelling them would interrupt it.
+  const status = await settledStatus(kernel, BUSY_GRACE_MS);
+  if (status === 'busy') {
+    throw new KernelStateError('busy');
+  }
+  if (isDead(status)) {
+    throw new KernelStateError('dead');
   }
   return new NotebookApiKernel(kernel, notebook);
 }
@@ -51,8 +97,8 @@ export class NotebookApiKernel implements CodeKernel {
   }
 
   async execute(code: string, options: ExecuteOptions = {}): Promise<ExecutionResult> {
-    if (this.kernel.status === 'dead' || this.kernel.status === 'terminating') {
-      throw new Error(`The notebook's kernel is ${this.kernel.status}: restart it and run a cell first.`);
+    if (isDead(this.kernel.status)) {
+      throw new KernelStateError('dead');
     }
     const started = Date.now();
     const source = new vscode.CancellationTokenSource();

@@ -12,7 +12,7 @@ import {
 } from '../core/kernelQueries.js';
 import { generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../core/plotEngine.js';
 import { loadPromptTemplates, type PlotLibrary, type PromptTemplates } from '../core/prompts.js';
-import { streamText, type CodeKernel } from '../kernel/kernel.js';
+import { streamText, type CodeKernel, type ExecutionResult } from '../kernel/kernel.js';
 import type { ChatModel } from '../llm/chatModel.js';
 import { chatModelFromSettings } from './chatModels.js';
 import { UserFixableError } from './errorPresenter.js';
@@ -21,16 +21,35 @@ import { NotebookCellRunner, NotRunError } from './notebookCellRunner.js';
 import { outcomeSummary } from './outcomeSummary.js';
 import { readSettings, type PlotwrightSettings } from './settings.js';
 
+/** Where the DataFrame's description comes from. */
+export type DataSource =
+  /** A live DataFrame in the notebook's kernel; `variable` is asked for when absent (the only one is taken without asking). */
+  | { kind: 'kernel'; variable?: string }
+  /** A description made before any kernel exists (Plot CSV File: arquero reads the file). */
+  | { kind: 'described'; variable: string; description: DataFrameDescription };
+
 export interface PlotRequestOptions {
   notebook: vscode.NotebookDocument;
-  /** The DataFrame variable; asked for when absent (the only one is taken without asking). */
-  variable?: string;
+  /** Default: the kernel, asking which DataFrame. */
+  source?: DataSource;
   task?: string;
   libraries?: PlotLibrary[];
   /** Where the first new cell goes; below the active cell by default. */
   insertAt?: number;
   token: vscode.CancellationToken;
   progress?: (message: string) => void;
+  /** Runs once the user allowed the generated cell, before it runs (e.g. the cell that loads a CSV). */
+  beforeRun?: (signal?: AbortSignal) => Promise<void>;
+  /** Appended to the consent question (what else will run). */
+  consentNote?: string;
+}
+
+/** What the prompt says about the data, and the kernel's libraries when a kernel was asked. */
+interface PreparedData {
+  variable: string;
+  task: string;
+  description: DataFrameDescription;
+  environment?: KernelEnvironment;
 }
 
 export interface LibraryOutcome {
@@ -51,14 +70,22 @@ export function signalFrom(token: vscode.CancellationToken): AbortSignal {
   return controller.signal;
 }
 
+/** One of Plotwright's queries failed in the kernel. */
+export class KernelQueryError extends Error {
+  constructor(readonly result: ExecutionResult) {
+    super(`The kernel could not answer Plotwright's query (${result.error ? `${result.error.ename}: ${result.error.evalue}` : result.status}).`);
+  }
+}
+
 async function run(kernel: CodeKernel, code: string, signal: AbortSignal): Promise<string> {
   const result = await kernel.execute(code, { signal, timeoutMs: 60_000, captureFigures: false });
   if (result.status !== 'ok') {
-    const detail = result.error ? `${result.error.ename}: ${result.error.evalue}` : result.status;
-    throw new Error(`The kernel could not answer Plotwright's query (${detail}).`);
+    throw new KernelQueryError(result);
   }
   return streamText(result.outputs);
 }
+
+const runAllCells = { title: 'Run All Cells', command: 'notebook.execute' };
 
 export class PlotFlow {
   private readonly environments = new Map<string, KernelEnvironment>();
@@ -82,16 +109,12 @@ export class PlotFlow {
     const frames = await this.listDataFrames(kernel, signal);
     if (variable) {
       if (!frames.some((f) => f.name === variable)) {
-        throw new UserFixableError(`The DataFrame '${variable}' no longer exists in the kernel. Run the cell that creates it.`, [
-          { title: 'Run All Cells', command: 'notebook.execute' },
-        ]);
+        throw new UserFixableError(`There is no DataFrame '${variable}' in this notebook's kernel. Run the cell that creates it.`, [runAllCells]);
       }
       return variable;
     }
     if (frames.length === 0) {
-      throw new UserFixableError("There is no pandas DataFrame in this notebook's kernel yet. Run the cell that creates one first.", [
-        { title: 'Run All Cells', command: 'notebook.execute' },
-      ]);
+      throw new UserFixableError("There is no pandas DataFrame in this notebook's kernel yet. Run the cell that creates one first.", [runAllCells]);
     }
     if (frames.length === 1) {
       return frames[0].name;
@@ -119,9 +142,64 @@ export class PlotFlow {
     this.environments.delete(notebook.uri.toString());
   }
 
+  /** Which of these packages the notebook's kernel cannot import now (asked again, not remembered). */
+  async missingInKernel(notebook: vscode.NotebookDocument, packages: string[], token: vscode.CancellationToken): Promise<string[]> {
+    this.forgetEnvironment(notebook);
+    const environment = await this.environment(notebook, await notebookKernel(notebook), signalFrom(token));
+    return packages.filter((name) => !(environment as Record<string, string | null | undefined>)[name]);
+  }
+
   async describe(kernel: CodeKernel, variable: string, settings: PlotwrightSettings, signal: AbortSignal): Promise<DataFrameDescription> {
-    const stdout = await run(kernel, describeCode(variable, settings.dataDescription, { sampleRows: settings.sendSampleRows }), signal);
-    return parseDescription(stdout, variable, settings.dataDescription);
+    try {
+      const stdout = await run(kernel, describeCode(variable, settings.dataDescription, { sampleRows: settings.sendSampleRows }), signal);
+      return parseDescription(stdout, variable, settings.dataDescription);
+    } catch (error) {
+      // Picked a moment ago, gone now: deleted, or the kernel restarted in between.
+      if (error instanceof KernelQueryError && error.result.error?.ename === 'NameError') {
+        throw new UserFixableError(`The DataFrame '${variable}' no longer exists in the kernel — run the cell that creates it.`, [runAllCells]);
+      }
+      throw error;
+    }
+  }
+
+  private async askTask(variable: string, given: string | undefined): Promise<string | undefined> {
+    const task =
+      given ??
+      (await vscode.window.showInputBox({
+        title: `Plotwright: plot ${variable}`,
+        prompt: 'What should the plot show? A sentence is enough.',
+        placeHolder: 'e.g. histogram of price by region',
+        ignoreFocusOut: true,
+      }));
+    return task?.trim() ? task : undefined;
+  }
+
+  /** Asks for what is missing (the DataFrame, the task) and describes the data; undefined when the user backed out. */
+  private async prepare(options: PlotRequestOptions, settings: PlotwrightSettings, libraries: PlotLibrary[], signal: AbortSignal): Promise<PreparedData | undefined> {
+    const source = options.source ?? { kind: 'kernel' };
+    if (source.kind === 'described') {
+      const task = await this.askTask(source.variable, options.task);
+      return task ? { variable: source.variable, task, description: source.description } : undefined;
+    }
+    const kernel = await notebookKernel(options.notebook);
+    const variable = await this.pickDataFrame(kernel, source.variable, signal);
+    const task = variable && (await this.askTask(variable, options.task));
+    if (!variable || !task) {
+      return undefined;
+    }
+    const report = options.progress ?? (() => undefined);
+    report('Describing the DataFrame…');
+    const description = await this.describe(kernel, variable, settings, signal);
+    const environment = await this.environment(options.notebook, kernel, signal);
+    for (const library of libraries) {
+      const missing = missingPackages(environment, library);
+      if (missing.length > 0) {
+        throw new UserFixableError(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed in this notebook's kernel.`, [
+          { title: 'Install', command: 'plotwright.installPackages', args: [options.notebook.uri, missing] },
+        ]);
+      }
+    }
+    return { variable, task, environment, description };
   }
 
   async plot(options: PlotRequestOptions): Promise<LibraryOutcome[] | undefined> {
@@ -129,35 +207,13 @@ export class PlotFlow {
     const report = options.progress ?? (() => undefined);
     const signal = signalFrom(token);
     const settings = readSettings(notebook.uri);
-    const kernel = await notebookKernel(notebook);
-    const variable = await this.pickDataFrame(kernel, options.variable, signal);
-    if (!variable) {
+    const libraries = options.libraries ?? [settings.library];
+    const prepared = await this.prepare(options, settings, libraries, signal);
+    if (!prepared) {
       return undefined;
     }
-    let task = options.task;
-    if (!task) {
-      task = await vscode.window.showInputBox({
-        title: `Plotwright: plot ${variable}`,
-        prompt: 'What should the plot show? A sentence is enough.',
-        placeHolder: 'e.g. histogram of price by region',
-        ignoreFocusOut: true,
-      });
-      if (!task?.trim()) {
-        return undefined;
-      }
-    }
-    const libraries = options.libraries ?? [settings.library];
-    report('Describing the DataFrame…');
-    const environment = await this.environment(notebook, kernel, signal);
-    for (const library of libraries) {
-      const missing = missingPackages(environment, library);
-      if (missing.length > 0) {
-        throw new UserFixableError(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed in this notebook's kernel.`, [
-          { title: 'Install', command: 'plotwright.installPackages', args: [notebook.uri, missing] },
-        ]);
-      }
-    }
-    const description = await this.describe(kernel, variable, settings, signal);
+    const { variable, description, environment } = prepared;
+    let task = prepared.task;
     const model = await this.modelFactory(settings);
     if (settings.taskDetail !== 'full') {
       report('Shortening the task…');
@@ -171,7 +227,7 @@ export class PlotFlow {
         return true;
       }
       const answer = await vscode.window.showInformationMessage(
-        `Plotwright inserted generated code in cell ${cell.index + 1}. Run it in your kernel? Its repairs will run too.`,
+        `Plotwright inserted generated code in cell ${cell.index + 1}. Run it in your kernel?${options.consentNote ? ` ${options.consentNote}` : ''} Its repairs will run too.`,
         'Run',
         "Don't Run",
       );
@@ -179,12 +235,13 @@ export class PlotFlow {
       return consented;
     };
     // The versions the model must write for: Python, pandas and what the library draws with.
-    const versionsFor = (library: PlotLibrary) => ({
-      python: environment.python,
-      pandas: environment.pandas ?? undefined,
-      matplotlib: library === 'plotly' ? undefined : (environment.matplotlib ?? undefined),
-      [library]: environment[library] ?? undefined,
-    });
+    const versionsFor = (library: PlotLibrary) =>
+      environment && {
+        python: environment.python,
+        pandas: environment.pandas ?? undefined,
+        matplotlib: library === 'plotly' ? undefined : (environment.matplotlib ?? undefined),
+        [library]: environment[library] ?? undefined,
+      };
     const results: LibraryOutcome[] = [];
     for (const library of libraries) {
       const runner = new NotebookCellRunner(
@@ -193,6 +250,7 @@ export class PlotFlow {
         { task, model: model.model, library },
         settings.runGeneratedCode,
         askToRun,
+        options.beforeRun,
       );
       const stageText: Record<PlotStage, string> = {
         'asking-model': `Asking ${model.model} (${library})…`,

@@ -1,18 +1,17 @@
 // Plotwright's packaged .vsix in a real VS Code (code-server), with the Jupyter stand-in running a real
 // Python kernel and a mock model on 127.0.0.1: the user journeys through the UI, checked on screen.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
 import { startCodeServer, type CodeServerSession, type NotebookCellInfo } from './support/codeServer.js';
 import { packageExtension, packagePlotwright, STANDIN } from './support/extensions.js';
+import { answerConsent, askForPlot, copyWorkspace, RUN_TIMEOUT_MS, runSalesNotebook } from './support/journeys.js';
 import { REPO_ROOT } from './support/paths.js';
 
 const fence = '```';
 const answer = (code: string) => `Here you go.\n${fence}python\n${code}\n${fence}`;
-const RUN_TIMEOUT_MS = 180_000;
 const BROKEN = 'import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.bar(df["Region"], df["sales"])\nplt.show()';
 const FIXED =
   'import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.bar(df["region"], df["sales"], color="#DD8452")\n' +
@@ -27,8 +26,7 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
 
   before(async () => {
     mock = await startMockOpenAI();
-    workspace = mkdtempSync(join(tmpdir(), 'pw-e2e-plotwright-'));
-    cpSync(join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'workspace'), workspace, { recursive: true });
+    workspace = copyWorkspace('pw-e2e-plotwright-');
     writeFileSync(join(workspace, 'prices.csv'), 'day,price,volume\n1,10.5,300\n2,11.25,280\n3,10.75,310\n4,12.0,330\n5,12.5,290\n6,12.25,305\n');
     const extensions = [await packagePlotwright(), await packageExtension(STANDIN)];
     session = await startCodeServer({
@@ -43,11 +41,7 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
       },
       viewport: { width: 1400, height: 1800 },
     });
-    const s = session;
-    await s.openFile('sales.ipynb');
-    await s.waitForCells((cells) => cells.length === 3, { message: 'the notebook did not open' });
-    await s.runCommand('Notebook: Run All');
-    await s.waitForCells((c) => c[2]?.outputs.images === 1, { timeoutMs: RUN_TIMEOUT_MS, message: 'the notebook did not run' });
+    await runSalesNotebook(session);
   });
 
   beforeEach(() => {
@@ -60,27 +54,11 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     rmSync(workspace, { recursive: true, force: true });
   });
 
-  async function askForPlot(s: CodeServerSession, task: string): Promise<void> {
-    await s.runCommand('Plotwright: Plot DataFrame…');
-    const input = s.page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 60_000 });
-    await s.page.locator('.quick-input-widget', { hasText: 'What should the plot show?' }).waitFor({ timeout: 60_000 });
-    await input.fill(task);
-    await s.page.keyboard.press('Enter');
-  }
-
-  async function answerConsent(s: CodeServerSession, button: 'Run' | "Don't Run"): Promise<void> {
-    const toast = s.page.locator('.notification-toast', { hasText: 'Run it in your kernel?' });
-    await toast.waitFor({ state: 'visible', timeout: 120_000 });
-    await s.screenshot(`consent-${button === 'Run' ? 'run' : 'decline'}`);
-    await toast.getByRole('button', { name: button, exact: true }).click();
-  }
-
   it('inserts a cell, asks before running it, repairs the first answer that raises, and shows the plot', async () => {
     const s = session as CodeServerSession;
     mock.enqueue({ content: answer(BROKEN) }, { content: answer(FIXED) });
     await askForPlot(s, 'Bar chart of sales per region');
-    await answerConsent(s, 'Run');
+    await answerConsent(s, 'Run', 'consent-run');
     const cells = await s.waitForCells((c) => generated(c)[0]?.outputs.images === 1 && generated(c)[0]?.state === 'success', {
       timeoutMs: RUN_TIMEOUT_MS,
       message: 'the repaired cell never showed its plot',
@@ -134,7 +112,7 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     const s = session as CodeServerSession;
     mock.enqueue({ content: answer('import matplotlib.pyplot as plt\nplt.plot(df["sales"])\nplt.title("declined")\nplt.show()') });
     await askForPlot(s, 'A line of sales, but do not run it');
-    await answerConsent(s, "Don't Run");
+    await answerConsent(s, "Don't Run", 'consent-decline');
     const cells = await s.waitForCells((c) => c.some((cell) => cell.text.includes('plt.title("declined")')), {
       timeoutMs: 60_000,
       message: 'the declined cell was not inserted',
@@ -163,7 +141,7 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     await s.page.locator('.quick-input-widget', { hasText: 'What should the plot show?' }).waitFor({ timeout: 60_000 });
     await input.fill('Sales per region as bars');
     await s.page.keyboard.press('Enter');
-    await answerConsent(s, 'Run');
+    await answerConsent(s, 'Run', 'consent-run');
     const summary = s.page.locator('.notification-toast', { hasText: 'matplotlib: ok' });
     await summary.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
     const cells = await s.waitForCells((c) => c.some((cell) => cell.text.includes('plotly bars') && cell.outputMimes.length > 0), {
@@ -193,7 +171,7 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     await s.page.locator('.notification-toast', { hasText: 'API key saved' }).waitFor({ timeout: 30_000 });
     mock.enqueue({ content: answer('import matplotlib.pyplot as plt\nplt.plot(df["sales"])\nplt.title("with key")\nplt.show()') });
     await askForPlot(s, 'A line of sales with the stored key');
-    await answerConsent(s, 'Run');
+    await answerConsent(s, 'Run', 'consent-run');
     await s.page.locator('.notification-toast', { hasText: 'plot ready' }).last().waitFor({ timeout: RUN_TIMEOUT_MS });
     assert.equal(mock.chatRequests()[0].headers.authorization, 'Bearer sk-e2e-secret-42');
     const settings = readFileSync(join(s.userDataDir, 'User', 'settings.json'), 'utf8');
@@ -216,7 +194,7 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     assert.match(readFileSync(settingsFile, 'utf8'), /"plotwright\.model": "mock-large-2026"/);
     mock.enqueue({ content: answer('import matplotlib.pyplot as plt\nplt.plot(df["sales"])\nplt.title("large model")\nplt.show()') });
     await askForPlot(s, 'A line of sales from the larger model');
-    await answerConsent(s, 'Run');
+    await answerConsent(s, 'Run', 'consent-run');
     await s.page.locator('.notification-toast', { hasText: 'plot ready' }).last().waitFor({ timeout: RUN_TIMEOUT_MS });
     assert.equal(mock.chatRequests().at(-1)?.body?.model, 'mock-large-2026');
     assert.ok(mock.requests.some((r) => r.method === 'GET' && r.path.endsWith('/models')));
@@ -239,7 +217,7 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     await s.screenshot('shorten-task');
     await input.fill('Bars of sales for each region, tallest first.');
     await s.page.keyboard.press('Enter');
-    await answerConsent(s, 'Run');
+    await answerConsent(s, 'Run', 'consent-run');
     await s.waitForCells((c) => c.some((cell) => cell.text.includes('# Plotwright: Bars of sales for each region, tallest first.')), {
       timeoutMs: RUN_TIMEOUT_MS,
       message: 'no cell for the edited task',
@@ -276,7 +254,7 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     // The model is asked before any kernel exists: the description comes from the CSV itself.
     await input.fill('Price by day as a line with markers');
     await s.page.keyboard.press('Enter');
-    await answerConsent(s, 'Run');
+    await answerConsent(s, 'Run', 'consent-run');
     const cells = await s
       .waitForCells((c) => c.length === 2 && c[1].outputs.images === 1, {
         timeoutMs: RUN_TIMEOUT_MS,

@@ -23,6 +23,8 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Built-in extensions to keep from loading (e.g. 'vscode.ipynb'); see placeholderExtension. */
   disableBuiltinExtensions?: string[];
+  /** Extension ids allowed to use proposed APIs (code-server's --enable-proposed-api). */
+  enableProposedApi?: string[];
   /** Extra environment for code-server and thus the extension host (e.g. PLOTWRIGHT_PYTHON). */
   env?: Record<string, string>;
   /** Names the results folder; defaults to a timestamp. */
@@ -162,6 +164,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       '--disable-workspace-trust',
       '--disable-getting-started-override',
       '--disable-proxy',
+      ...(options.enableProposedApi ?? []).flatMap((id) => ['--enable-proposed-api', id]),
       resolve(options.workspace),
     ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },

@@ -39,6 +39,13 @@ export const KERNEL_PROBE: ExtensionSpec = {
   entry: 'extension.ts',
 };
 
+/** A VS Code language model answering from the mock server (needs --enable-proposed-api for it). */
+export const MOCK_LM: ExtensionSpec = {
+  folder: join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'mock-lm'),
+  entry: 'extension.ts',
+};
+export const MOCK_LM_ID = 'plotwright-e2e.mock-lm';
+
 /** Returns the path of an up-to-date .vsix for the extension, under .e2e/vsix/. */
 export async function packageExtension(spec: ExtensionSpec): Promise<string> {
   const manifest = JSON.parse(readFileSync(join(spec.folder, 'manifest.json'), 'utf8')) as { publisher: string; name: string; version: string };

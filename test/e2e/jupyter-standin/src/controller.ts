@@ -69,6 +69,11 @@ export class StandinController implements vscode.Disposable, KernelLookup {
       kernel = new NotebookKernel(notebook, this.startKernel, this.log);
       this.kernels.set(notebook, kernel);
     }
+    if (kernel.status === 'dead') {
+      // Jupyter offers to restart a dead kernel when a cell runs; the stand-in just does it.
+      this.log.info(`Restarting the dead kernel of ${notebook.uri.fsPath} to run cells`);
+      await kernel.restart();
+    }
     // Jupyter queues all requested cells, and clears the queue when one fails.
     const executions = cells.map((cell) => this.controller.createNotebookCellExecution(cell));
     for (let i = 0; i < executions.length; i++) {

@@ -34,6 +34,16 @@ export function activate(context: vscode.ExtensionContext): Jupyter {
         await controller.restart(notebook);
       }
     }),
+    // The real extension's command id, which other extensions call (optionally with a notebook URI).
+    vscode.commands.registerCommand('jupyter.restartkernel', async (uri?: vscode.Uri) => {
+      const notebook =
+        (uri instanceof vscode.Uri ? vscode.workspace.notebookDocuments.find((nb) => nb.uri.toString() === uri.toString()) : undefined) ??
+        vscode.window.activeNotebookEditor?.notebook;
+      if (notebook) {
+        await controller.restart(notebook);
+        void vscode.window.showInformationMessage('Jupyter (stand-in): kernel restarted.');
+      }
+    }),
   );
   log.info(`Activated; controller ${CONTROLLER_ID} is preferred for ${NOTEBOOK_TYPE} notebooks.`);
   return createJupyterApi(controller, log);

@@ -39,6 +39,9 @@ export class NotebookKernel implements vscode.Disposable {
     if (this.disposed) {
       throw new Error('The notebook was closed and its kernel shut down.');
     }
+    if (this.currentStatus === 'dead') {
+      throw new Error('The kernel died. Restart it to run code again.');
+    }
     const abort = new AbortController();
     const listener = options.token?.onCancellationRequested(() => abort.abort());
     this.running.add(abort);
@@ -46,7 +49,14 @@ export class NotebookKernel implements vscode.Disposable {
     try {
       const kernel = await this.ensureStarted();
       this.setStatus('busy');
-      return await kernel.execute(code, { signal: abort.signal, captureFigures: options.captureFigures });
+      const result = await kernel.execute(code, { signal: abort.signal, captureFigures: options.captureFigures });
+      if (result.status === 'died') {
+        // The headless kernel replaces a dead process at once; Jupyter shows the kernel dead until the
+        // user restarts it, and so does the stand-in (the replacement has none of the old variables).
+        this.log.warn(`The kernel of ${this.notebook.uri.fsPath} died: ${result.error?.evalue ?? ''}`);
+        this.setStatus('dead');
+      }
+      return result;
     } finally {
       listener?.dispose();
       this.running.delete(abort);

@@ -1,0 +1,51 @@
+// Steps the end-to-end journeys share: a workspace with the sample notebook, running it, asking for a
+// plot through the palette, and answering the consent prompt.
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator } from 'playwright-core';
+import type { CodeServerSession } from './codeServer.js';
+import { REPO_ROOT } from './paths.js';
+
+/** Kernel start, imports and a repair round on a loaded 2-core machine. */
+export const RUN_TIMEOUT_MS = 180_000;
+
+/** A temporary copy of test/e2e/fixtures/workspace (sales.ipynb). */
+export function copyWorkspace(prefix: string): string {
+  const workspace = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'workspace'), workspace, { recursive: true });
+  return workspace;
+}
+
+/** Opens sales.ipynb and runs it: `df` exists and the kernel is the notebook's. */
+export async function runSalesNotebook(s: CodeServerSession): Promise<void> {
+  await s.openFile('sales.ipynb');
+  await s.waitForCells((cells) => cells.length === 3, { message: 'the notebook did not open' });
+  await s.runCommand('Notebook: Run All');
+  await s.waitForCells((c) => c[2]?.outputs.images === 1, { timeoutMs: RUN_TIMEOUT_MS, message: 'the notebook did not run' });
+}
+
+/** Types the task into the box a plotting command opens. */
+export async function typeTask(s: CodeServerSession, task: string): Promise<void> {
+  await s.page.locator('.quick-input-widget', { hasText: 'What should the plot show?' }).waitFor({ timeout: 60_000 });
+  await s.page.locator('.quick-input-widget input.input').fill(task);
+  await s.page.keyboard.press('Enter');
+}
+
+export async function askForPlot(s: CodeServerSession, task: string, command = 'Plotwright: Plot DataFrame…'): Promise<void> {
+  await s.runCommand(command);
+  await typeTask(s, task);
+}
+
+/** The newest notification that contains the text. */
+export function toast(s: CodeServerSession, text: string): Locator {
+  return s.page.locator('.notification-toast', { hasText: text }).last();
+}
+
+/** Waits for "Run it in your kernel?", saves a screenshot, clicks the button. */
+export async function answerConsent(s: CodeServerSession, button: 'Run' | "Don't Run", screenshot: string): Promise<void> {
+  const prompt = toast(s, 'Run it in your kernel?');
+  await prompt.waitFor({ state: 'visible', timeout: 120_000 });
+  await s.screenshot(screenshot);
+  await prompt.getByRole('button', { name: button, exact: true }).click();
+}
