@@ -30,9 +30,15 @@ export function marker(id: number): string {
   return `[item-${id}]`;
 }
 
-/** Writes dataset.jsonl (with ground-truth PNGs) into a fresh folder; returns its path. */
-export function buildDataset(items: FixtureItem[], dir = mkdtempSync(join(tmpdir(), 'pw-bench-data-'))): string {
-  mkdirSync(dir, { recursive: true });
+export interface GroundTruthJob {
+  id: number;
+  csv: string;
+  /** Matplotlib code that draws from `df` (no show/save needed). */
+  code: string;
+}
+
+/** Draws each job's figure with Matplotlib (Agg) in `python` and returns base64 PNGs by id. */
+export function renderGroundTruth(jobs: GroundTruthJob[], dir: string, python = PYTHON): Record<string, string> {
   const script = [
     'import json, sys, io, base64',
     'import matplotlib',
@@ -51,10 +57,16 @@ export function buildDataset(items: FixtureItem[], dir = mkdtempSync(join(tmpdir
     'json.dump(out, open(sys.argv[2], "w"))',
   ].join('\n');
   writeFileSync(join(dir, 'gt.py'), script);
-  const jobs = items.filter((i) => i.gtCode).map((i) => ({ id: i.id, csv: i.csv ?? CSV, code: i.gtCode }));
   writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
-  execFileSync(PYTHON, [join(dir, 'gt.py'), join(dir, 'jobs.json'), join(dir, 'gt.json')], { env: { ...process.env, MPLBACKEND: 'Agg' } });
-  const gts = JSON.parse(readFileSync(join(dir, 'gt.json'), 'utf8')) as Record<string, string>;
+  execFileSync(python, [join(dir, 'gt.py'), join(dir, 'jobs.json'), join(dir, 'gt.json')], { env: { ...process.env, MPLBACKEND: 'Agg' } });
+  return JSON.parse(readFileSync(join(dir, 'gt.json'), 'utf8')) as Record<string, string>;
+}
+
+/** Writes dataset.jsonl (with ground-truth PNGs) into a fresh folder; returns its path. */
+export function buildDataset(items: FixtureItem[], dir = mkdtempSync(join(tmpdir(), 'pw-bench-data-'))): string {
+  mkdirSync(dir, { recursive: true });
+  const jobs = items.filter((i) => i.gtCode).map((i) => ({ id: i.id, csv: i.csv ?? CSV, code: i.gtCode as string }));
+  const gts = renderGroundTruth(jobs, dir);
   const rows: PlotBenchItem[] = items.map((item) => ({
     id: item.id,
     code_plot: item.gtCode ?? '',

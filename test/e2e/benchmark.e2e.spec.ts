@@ -3,16 +3,16 @@
 // Matplotlib from code this file writes), picked with the file dialog; a mock model on 127.0.0.1
 // plays the generator and the judge; the runner's kernels are real Python.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Frame, Locator } from 'playwright-core';
-import { isJudgeRequest } from '../benchmark/benchFixtures.js';
+import { isJudgeRequest, renderGroundTruth } from '../benchmark/benchFixtures.js';
 import { startMockOpenAI, type ChatRequestBody, type MockOpenAI } from '../support/mockOpenAI.js';
 import { sampleItem } from '../support/plotbenchSample.js';
 import { startCodeServer, type CodeServerSession } from './support/codeServer.js';
+import { tearDown } from './support/journeys.js';
 import { packageExtension, packagePlotwright, STANDIN } from './support/extensions.js';
 
 const fence = '```';
@@ -42,26 +42,7 @@ const ITEMS = [
 function buildDataset(dir: string): string {
   mkdirSync(dir, { recursive: true });
   const samples = ITEMS.map((item) => ({ item, sample: sampleItem(item.id) }));
-  const script = [
-    'import base64, io, json, sys',
-    'import matplotlib',
-    'matplotlib.use("Agg")',
-    'import matplotlib.pyplot as plt',
-    'import pandas as pd',
-    'out = {}',
-    'for job in json.load(open(sys.argv[1])):',
-    '    df = pd.read_csv(io.StringIO(job["csv"]))',
-    '    exec(job["code"], {"df": df, "plt": plt, "pd": pd})',
-    '    buf = io.BytesIO()',
-    '    plt.gcf().savefig(buf, format="png", dpi=60)',
-    '    plt.close("all")',
-    '    out[str(job["id"])] = base64.b64encode(buf.getvalue()).decode()',
-    'json.dump(out, open(sys.argv[2], "w"))',
-  ].join('\n');
-  writeFileSync(join(dir, 'gt.py'), script);
-  writeFileSync(join(dir, 'jobs.json'), JSON.stringify(samples.map(({ item, sample }) => ({ id: item.id, csv: sample.data_csv, code: item.gt }))));
-  execFileSync('/usr/bin/python3', [join(dir, 'gt.py'), join(dir, 'jobs.json'), join(dir, 'gt.json')]);
-  const gts = JSON.parse(readFileSync(join(dir, 'gt.json'), 'utf8')) as Record<string, string>;
+  const gts = renderGroundTruth(samples.map(({ item, sample }) => ({ id: item.id, csv: sample.data_csv, code: item.gt })), dir, '/usr/bin/python3');
   const rows = samples.map(({ item, sample }) => ({
     ...sample,
     code_plot: item.gt,
@@ -116,12 +97,7 @@ describe('PandasPlotBench from the command palette', { timeout: 900_000 }, () =>
     mock.reset();
   });
 
-  after(async () => {
-    await session?.close();
-    await mock?.close();
-    rmSync(workspace, { recursive: true, force: true });
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => tearDown([session, mock], [workspace, dataDir]));
 
   function quickInput(s: CodeServerSession, title: string): Locator {
     return s.page.locator('.quick-input-widget', { hasText: title });

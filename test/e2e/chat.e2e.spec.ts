@@ -4,13 +4,13 @@
 // default chat participant without which VS Code 1.100 shows no Chat view (both proposed APIs,
 // allowed for the fixture with --enable-proposed-api).
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
 import { startCodeServer, type CodeServerSession } from './support/codeServer.js';
 import { MOCK_LM, MOCK_LM_ID, packageExtension, packagePlotwright, STANDIN } from './support/extensions.js';
-import { answerConsent, askForPlot, copyWorkspace, RUN_TIMEOUT_MS, runSalesNotebook, toast } from './support/journeys.js';
+import { answerConsent, askForPlot, copyWorkspace, RUN_TIMEOUT_MS, runSalesNotebook, tearDown, toast } from './support/journeys.js';
 
 const fence = '```';
 const answer = (code: string) => `Here you go.\n${fence}python\n${code}\n${fence}`;
@@ -45,11 +45,7 @@ describe('Plotwright with a VS Code language model, and @plot in chat', { timeou
     mock.reset();
   });
 
-  after(async () => {
-    await session?.close();
-    await mock?.close();
-    rmSync(workspace, { recursive: true, force: true });
-  });
+  after(() => tearDown([session, mock], [workspace]));
 
   it('lists VS Code\'s language models in "Select Model" and plots with one, without an API key', async () => {
     const s = session as CodeServerSession;

@@ -1,13 +1,13 @@
 // Plotwright's packaged .vsix in a real VS Code (code-server), with the Jupyter stand-in running a real
 // Python kernel and a mock model on 127.0.0.1: the user journeys through the UI, checked on screen.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
 import { startCodeServer, type CodeServerSession, type NotebookCellInfo } from './support/codeServer.js';
 import { packageExtension, packagePlotwright, STANDIN } from './support/extensions.js';
-import { answerConsent, askForPlot, copyWorkspace, RUN_TIMEOUT_MS, runSalesNotebook } from './support/journeys.js';
+import { answerConsent, askForPlot, copyWorkspace, RUN_TIMEOUT_MS, runSalesNotebook, tearDown } from './support/journeys.js';
 import { REPO_ROOT } from './support/paths.js';
 
 const fence = '```';
@@ -48,11 +48,7 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     mock.reset();
   });
 
-  after(async () => {
-    await session?.close();
-    await mock?.close();
-    rmSync(workspace, { recursive: true, force: true });
-  });
+  after(() => tearDown([session, mock], [workspace]));
 
   it('inserts a cell, asks before running it, repairs the first answer that raises, and shows the plot', async () => {
     const s = session as CodeServerSession;

@@ -1,6 +1,6 @@
 // Steps the end-to-end journeys share: a workspace with the sample notebook, running it, asking for a
 // plot through the palette, and answering the consent prompt.
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
@@ -9,6 +9,16 @@ import { REPO_ROOT } from './paths.js';
 
 /** Kernel start, imports and a repair round on a loaded 2-core machine. */
 export const RUN_TIMEOUT_MS = 180_000;
+
+/** Ends a suite: closes code-server and the mock model, removes the temporary folders. */
+export async function tearDown(closables: Array<{ close(): Promise<void> } | undefined>, folders: string[]): Promise<void> {
+  for (const closable of closables) {
+    await closable?.close();
+  }
+  for (const folder of folders) {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
 
 /** A temporary copy of test/e2e/fixtures/workspace (sales.ipynb). */
 export function copyWorkspace(prefix: string): string {
