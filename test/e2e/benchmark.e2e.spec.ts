@@ -109,7 +109,7 @@ describe('PandasPlotBench from the command palette', { timeout: 900_000 }, () =>
   }
 
   /** Dataset (file dialog), library, task variant, descriptor, items, judges, self-debug; returns the results folder box. */
-  async function pickUpToFolder(s: CodeServerSession, options: { dataset: 'file' | 'hf' }): Promise<void> {
+  async function pickUpToFolder(s: CodeServerSession, options: { dataset: 'file' | 'hf'; library?: string }): Promise<void> {
     await s.runCommand('Plotwright: Run PandasPlotBench…');
     if (options.dataset === 'hf') {
       await choose(s, 'dataset', 'PandasPlotBench from Hugging Face');
@@ -129,7 +129,7 @@ describe('PandasPlotBench from the command palette', { timeout: 900_000 }, () =>
     assert.equal(await input.inputValue(), datasetPath);
     await s.screenshot('bench-file-dialog');
     await s.page.keyboard.press('Enter');
-    await choose(s, 'library', 'matplotlib');
+    await choose(s, 'library', options.library ?? 'matplotlib');
     await choose(s, 'task variant', 'full');
     await choose(s, 'data descriptor', 'head');
     await choose(s, 'items', 'All 3 items');
@@ -236,6 +236,47 @@ describe('PandasPlotBench from the command palette', { timeout: 900_000 }, () =>
     await frame.locator('#count', { hasText: '1 of 3 shown' }).waitFor({ timeout: 10_000 });
     await s.screenshot('bench-report-filtered');
     console.log(`e2e benchmark: run through the palette took ${runSeconds.toFixed(1)} s`);
+  });
+
+  it('runs a Plotly benchmark: the bundled playwright-core turns each figure into a PNG in Chromium', async () => {
+    const s = session as CodeServerSession;
+    await s.runCommand('View: Close All Editors');
+    mock.setResponder((body) => {
+      if (isJudgeRequest(body)) {
+        return responder(body);
+      }
+      // Every item: a bar chart of the frame's first two columns, in Plotly Express.
+      const code = 'import plotly.express as px\nfig = px.bar(df, x=df.columns[0], y=df.columns[1], title="first two columns")\nfig.show()';
+      return { content: `${fence}python\n${code}\n${fence}` };
+    });
+    await pickUpToFolder(s, { dataset: 'file', library: 'plotly' });
+    const folderBox = quickInput(s, 'Run PandasPlotBench: results folder');
+    await folderBox.waitFor({ state: 'visible', timeout: 30_000 });
+    const outDir = join(workspace, 'plotly', 'run');
+    await folderBox.locator('.quick-input-box input').fill(outDir);
+    await s.page.keyboard.press('Enter');
+    const done = s.page.locator('.notification-toast', { hasText: 'PandasPlotBench: 3 items' });
+    await done.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+    await s.screenshot('bench-plotly-done');
+    const lines = readFileSync(join(outDir, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as {
+      id: number; hasPlot: boolean; wrongLibrary: boolean; error: string | null; library: string;
+    });
+    assert.deepEqual(lines.map((l) => [l.id, l.hasPlot, l.wrongLibrary, l.error]).sort((a, b) => Number(a[0]) - Number(b[0])), [
+      [5, true, false, null],
+      [20, true, false, null],
+      [80, true, false, null],
+    ]);
+    // Real PNGs of the Plotly figures, rendered by Chromium from the extension host.
+    const plots = readdirSync(join(outDir, 'plots')).sort();
+    assert.deepEqual(plots, ['20-0.png', '5-0.png', '80-0.png']);
+    for (const name of plots) {
+      const png = readFileSync(join(outDir, 'plots', name));
+      assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG', `${name} is a PNG`);
+      assert.ok(png.readUInt32BE(16) >= 400 && png.readUInt32BE(20) >= 300, `${name} has the size of a rendered figure`);
+    }
+    const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as { library: string; incorrectCodePct: number; wrongLibrary: number };
+    assert.deepEqual([summary.library, summary.incorrectCodePct, summary.wrongLibrary], ['plotly', 0, 0]);
+    await s.runCommand('Notifications: Clear All Notifications');
   });
 
   it('says the Hugging Face download failed and offers a local file', async () => {
