@@ -124,8 +124,13 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     }
   }
   const table = compareTable(summaries, dimension);
+  writeFileSync(join(outDir, 'compare.md'), compareMarkdown(table, cells, cancelled));
+  return { summaries, dimension, table, cancelled, outDir };
+}
+
+/** compare.md: the table and the cell folders (benchmark/runFolders.ts reads both back). */
+export function compareMarkdown(table: string, cells: ReadonlyArray<Pick<CompareCell, 'dir'>>, cancelled: boolean): string {
   const title = cancelled ? '# PandasPlotBench comparison (cancelled: partial)' : '# PandasPlotBench comparison';
   const cellList = cells.map((cell) => `- \`${cell.dir}/\``).join('\n');
-  writeFileSync(join(outDir, 'compare.md'), `${title}\n\n${table}\n\nRuns (one folder each):\n${cellList}\n`);
-  return { summaries, dimension, table, cancelled, outDir };
+  return `${title}\n\n${table}\n\nRuns (one folder each):\n${cellList}\n`;
 }

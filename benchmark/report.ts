@@ -6,12 +6,24 @@ import type { ScoreStats, Summary } from './metrics.js';
 export type CompareDimension = 'model' | 'library' | 'taskVariant' | 'descriptor';
 export const COMPARE_DIMENSIONS: readonly CompareDimension[] = ['model', 'library', 'taskVariant', 'descriptor'];
 
-const DIMENSION_HEADER: Record<CompareDimension, string> = {
+export const DIMENSION_HEADER: Record<CompareDimension, string> = {
   model: 'model',
   library: 'library',
   taskVariant: 'task variant',
   descriptor: 'descriptor',
 };
+
+export const DIMENSION_PLURAL: Record<CompareDimension, string> = {
+  model: 'models',
+  library: 'libraries',
+  taskVariant: 'task variants',
+  descriptor: 'descriptors',
+};
+
+/** The dimension a set of runs varies along: the first that has more than one value, else models. */
+export function variedDimension(summaries: readonly Summary[]): CompareDimension {
+  return COMPARE_DIMENSIONS.find((d) => new Set(summaries.map((s) => s[d])).size > 1) ?? 'model';
+}
 
 const NA = '–';
 
@@ -73,11 +85,19 @@ export function summaryMarkdown(summary: Summary, options: { title?: string } = 
   return lines.join('\n');
 }
 
+export interface CompareRows {
+  header: string[];
+  /** Table rows in order; `index` is the row's summary in the input. */
+  rows: Array<{ index: number; cells: string[] }>;
+  /** Leading columns that name the run (the rest are scores). */
+  nameColumns: number;
+}
+
 /**
  * Rows per value of `dimension`; any other dimension that differs between the summaries gets its
  * own column too, so every row is unambiguous (e.g. Table I: model rows within each library).
  */
-export function compareTable(summaries: readonly Summary[], dimension: CompareDimension): string {
+export function compareRows(summaries: readonly Summary[], dimension: CompareDimension): CompareRows {
   const others = COMPARE_DIMENSIONS.filter((d) => d !== dimension && new Set(summaries.map((s) => s[d])).size > 1);
   const firstSeen = (d: CompareDimension): Map<string, number> => {
     const order = new Map<string, number>();
@@ -99,10 +119,19 @@ export function compareTable(summaries: readonly Summary[], dimension: CompareDi
         }
       }
       return a.i - b.i;
-    })
-    .map(({ s }) => s);
+    });
   const dims: CompareDimension[] = [...others, dimension];
   const header = [...dims.map((d) => DIMENSION_HEADER[d]), ...SCORE_HEADER, 'judge errors'];
-  const rows = sorted.map((s) => [...dims.map((d) => s[d]), ...scoreCells(s), String(s.judgeErrors)]);
-  return table(header, rows, dims.length);
+  const rows = sorted.map(({ s, i }) => ({ index: i, cells: [...dims.map((d) => s[d]), ...scoreCells(s), String(s.judgeErrors)] }));
+  return { header, rows, nameColumns: dims.length };
+}
+
+/** compareRows as a Markdown table (compare.md). */
+export function compareTable(summaries: readonly Summary[], dimension: CompareDimension): string {
+  const { header, rows, nameColumns } = compareRows(summaries, dimension);
+  return table(
+    header,
+    rows.map((r) => r.cells),
+    nameColumns,
+  );
 }

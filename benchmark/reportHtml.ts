@@ -30,7 +30,7 @@ function mediaText(name: string): string {
   return readFileSync(join(packageRoot(), 'media', name), 'utf8');
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
@@ -142,23 +142,9 @@ export function renderReportHtml(resultsDir: string, options: ReportHtmlOptions 
     ? (relativePath) => (existsSync(join(resultsDir, relativePath)) ? web.imageUri(relativePath) : undefined)
     : (relativePath) => dataUrl(join(resultsDir, relativePath));
   const rows = records.map((r) => itemRow(r, imageSrc, gtCache)).join('\n');
-  const n = NONCE_PLACEHOLDER;
-  const csp = web
-    ? `default-src 'none'; img-src ${web.cspSource} data:; style-src ${web.cspSource}; script-src 'nonce-${n}';`
-    : `default-src 'none'; img-src data:; style-src 'nonce-${n}'; script-src 'nonce-${n}';`;
-  const style = web ? `<link rel="stylesheet" href="${escapeHtml(web.styleUri)}">` : `<style nonce="${n}">${mediaText('report.css')}</style>`;
-  const script = web
-    ? `<script nonce="${n}" src="${escapeHtml(web.scriptUri)}"></script>`
-    : `<script nonce="${n}">${mediaText('report.js')}</script>`;
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>PandasPlotBench report</title>
-${style}</head>
-<body>
-<h1>PandasPlotBench report</h1>
-${summary ? summaryTable(summary) : '<p>No summary.json yet.</p>'}
+  return reportPage(
+    'PandasPlotBench report',
+    `${summary ? summaryTable(summary) : '<p>No summary.json yet.</p>'}
 <p>Items without a plot or drawn with the wrong library score 0. A judge error is excluded from the means and counted.</p>
 <div class="filters">
 <label>library <select id="f-lib"><option value="">all</option>${libraries.map((l) => `<option>${escapeHtml(l)}</option>`).join('')}</select></label>
@@ -172,7 +158,31 @@ ${summary ? summaryTable(summary) : '<p>No summary.json yet.</p>'}
 <table id="items"><thead><tr><th>id</th><th>ground truth</th><th>generated</th><th>scores</th><th>code</th><th>error</th></tr></thead>
 <tbody>
 ${rows}
-</tbody></table>
+</tbody></table>`,
+    options,
+  );
+}
+
+/** A page of the report (h1 = title) with media/report.css and media/report.js, under the CSP for `options`. */
+export function reportPage(title: string, body: string, options: ReportHtmlOptions): string {
+  const web = options.webview;
+  const n = NONCE_PLACEHOLDER;
+  const csp = web
+    ? `default-src 'none'; img-src ${web.cspSource} data:; style-src ${web.cspSource}; script-src 'nonce-${n}';`
+    : `default-src 'none'; img-src data:; style-src 'nonce-${n}'; script-src 'nonce-${n}';`;
+  const style = web ? `<link rel="stylesheet" href="${escapeHtml(web.styleUri)}">` : `<style nonce="${n}">${mediaText('report.css')}</style>`;
+  const script = web
+    ? `<script nonce="${n}" src="${escapeHtml(web.scriptUri)}"></script>`
+    : `<script nonce="${n}">${mediaText('report.js')}</script>`;
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+${style}</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+${body}
 ${script}
 </body></html>
 `;

@@ -1,6 +1,7 @@
 // Short texts about a run for a progress notification and the final message (the palette command;
 // the CLI prints its own lines).
 import type { Summary } from './metrics.js';
+import { DIMENSION_HEADER, type CompareDimension } from './report.js';
 import type { BenchmarkProgress } from './runner.js';
 
 export function formatDuration(ms: number): string {
@@ -27,6 +28,26 @@ export function progressText(p: BenchmarkProgress): string {
     parts.push(`item ${p.item.id}: ${what}`);
   }
   return parts.join(' · ');
+}
+
+/** "cell 2/3 (seaborn) · 1/10 items · ETA 0:40". */
+export function compareProgressText(index: number, cells: number, value: string, p: BenchmarkProgress): string {
+  return `cell ${index + 1}/${cells} (${value}) · ${progressText(p)}`;
+}
+
+/**
+ * "best library: seaborn (visual 80.0) · matplotlib 53.3": ranked by the visual mean, or by the task
+ * mean when no run has a visual score (no ground truth or no visual judge).
+ */
+export function compareHeadline(summaries: readonly Summary[], dimension: CompareDimension): string {
+  const kind = summaries.some((s) => s.visual.mean !== null) ? 'visual' : summaries.some((s) => s.task.mean !== null) ? 'task' : undefined;
+  if (!kind) {
+    return `${summaries.length} run${summaries.length === 1 ? '' : 's'}, no visual or task scores`;
+  }
+  const ranked = summaries.filter((s) => s[kind].mean !== null).sort((a, b) => (b[kind].mean as number) - (a[kind].mean as number));
+  const [best, ...rest] = ranked as [Summary, ...Summary[]];
+  const others = rest.map((s) => `${s[dimension]} ${score(s[kind].mean)}`);
+  return [`best ${DIMENSION_HEADER[dimension]}: ${best[dimension]} (${kind} ${score(best[kind].mean)})`, ...others].join(' · ');
 }
 
 function score(value: number | null): string {

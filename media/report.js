@@ -1,6 +1,14 @@
-// Filters of the benchmark report (benchmark/reportHtml.ts): inlined into report.html, loaded by the webview.
+// The benchmark report (benchmark/reportHtml.ts, benchmark/compareReport.ts): inlined into report.html,
+// loaded by the webview. Filters the items of a run; in the webview, a comparison's "Open report"
+// links ask the extension to open that cell's report.
 (function(){
   var q=function(id){return document.getElementById(id);};
+  var vscode=typeof acquireVsCodeApi==='function'?acquireVsCodeApi():undefined;
+  document.addEventListener('click',function(e){
+    var link=e.target&&e.target.closest?e.target.closest('a.open-cell'):null;
+    if(link&&vscode){e.preventDefault();vscode.postMessage({type:'openCell',cell:link.getAttribute('data-cell')});}
+  });
+  if(!q('items')){return;}
   function apply(){
     var lib=q('f-lib').value, plot=q('f-plot').value, kind=q('f-kind').value;
     var lo=parseFloat(q('f-min').value), hi=parseFloat(q('f-max').value), text=q('f-text').value.trim().toLowerCase();

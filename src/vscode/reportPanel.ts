@@ -1,14 +1,17 @@
-// The benchmark report in a webview: the page of benchmark/reportHtml.ts, its stylesheet and script
-// from media/, images straight from the results folder. One panel per folder; it refreshes while a
-// run is still writing, and disposes its own watcher and listeners.
+// The benchmark report in a webview: the page of benchmark/reportHtml.ts (a run) or
+// benchmark/compareReport.ts (a comparison), its stylesheet and script from media/, images straight
+// from the results folder. One panel per folder; it refreshes while a run is still writing, and
+// disposes its own watcher and listeners. A comparison's rows ask for a cell's report by message.
 //
 // Images are served from the results folder (added to localResourceRoots) rather than inlined as
 // data URLs: the full dataset has 175 items × 2 PNGs, and inlined they make a 10–20 MB HTML string
 // that the extension host builds and sends on every refresh; as files the webview loads them lazily.
 import { randomBytes } from 'node:crypto';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
-import { NONCE_PLACEHOLDER, renderReportHtml } from '../../benchmark/reportHtml.js';
+import { renderFolderReportHtml } from '../../benchmark/compareReport.js';
+import { NONCE_PLACEHOLDER } from '../../benchmark/reportHtml.js';
+import { compareCellDirs } from '../../benchmark/runFolders.js';
 
 export class BenchmarkReportPanels implements vscode.Disposable {
   private readonly panels = new Map<string, ReportPanel>();
@@ -25,7 +28,7 @@ export class BenchmarkReportPanels implements vscode.Disposable {
       existing.panel.reveal();
       return;
     }
-    const panel = new ReportPanel(this.extensionUri, dir, this.log, () => this.panels.delete(dir));
+    const panel = new ReportPanel(this.extensionUri, dir, this.log, () => this.panels.delete(dir), (cellDir) => this.show(cellDir));
     this.panels.set(dir, panel);
   }
 
@@ -48,6 +51,7 @@ class ReportPanel {
     private readonly dir: string,
     private readonly log: vscode.LogOutputChannel,
     onDisposed: () => void,
+    openCell: (cellDir: string) => void,
   ) {
     this.media = vscode.Uri.joinPath(extensionUri, 'media');
     this.folder = vscode.Uri.file(dir);
@@ -56,10 +60,24 @@ class ReportPanel {
       localResourceRoots: [this.media, this.folder],
       retainContextWhenHidden: false,
     });
-    // A run still under way appends to results.jsonl and rewrites summary.json at the end.
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.folder, '{results.jsonl,summary.json}'));
+    // A run still under way appends to results.jsonl and rewrites summary.json at the end; a
+    // comparison writes its cells' summaries and then compare.md.
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.folder, '{results.jsonl,summary.json,compare.md,*/summary.json}'));
     const later = (): void => this.scheduleRefresh();
     this.disposables.push(watcher, watcher.onDidChange(later), watcher.onDidCreate(later));
+    // Only a cell compare.md lists, by its folder name: the page never names a path of its own.
+    this.panel.webview.onDidReceiveMessage(
+      (message: unknown) => {
+        const cell = (message as { type?: unknown; cell?: unknown } | null)?.type === 'openCell' ? (message as { cell?: unknown }).cell : undefined;
+        if (typeof cell === 'string' && compareCellDirs(this.dir).includes(cell)) {
+          openCell(join(this.dir, cell));
+        } else {
+          this.log.warn(`report of ${this.dir}: ignored a message from the page: ${JSON.stringify(message)?.slice(0, 200)}`);
+        }
+      },
+      undefined,
+      this.disposables,
+    );
     this.panel.onDidDispose(
       () => {
         clearTimeout(this.timer);
@@ -78,7 +96,7 @@ class ReportPanel {
     const webview = this.panel.webview;
     const nonce = randomBytes(16).toString('base64');
     try {
-      const html = renderReportHtml(this.dir, {
+      const html = renderFolderReportHtml(this.dir, {
         webview: {
           cspSource: webview.cspSource,
           styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'report.css')).toString(),

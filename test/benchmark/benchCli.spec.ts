@@ -119,5 +119,10 @@ describe('plotwright bench (built CLI)', { timeout: 600_000 }, () => {
     assert.ok(stdout.includes('| descriptor |'));
     assert.ok(existsSync(join(out, 'gen-model__matplotlib__full__head', 'summary.json')));
     assert.ok(existsSync(join(out, 'gen-model__matplotlib__full__none', 'results.jsonl')));
+    // The comparison's report.html links each cell's own report.html.
+    const report = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.match(report, /href="gen-model__matplotlib__full__head\/report\.html"/);
+    assert.match(report, /href="gen-model__matplotlib__full__none\/report\.html"/);
+    assert.ok(existsSync(join(out, 'gen-model__matplotlib__full__none', 'report.html')));
   });
 });

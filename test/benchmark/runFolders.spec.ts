@@ -1,14 +1,17 @@
-// The palette's pure pieces: run folder names and listing, progress and headline texts, id lists,
-// and the report page in its webview form.
+// The palette's pure pieces: run and comparison folder names and listing, progress and headline
+// texts, id lists, and the report pages (a run's and a comparison's) in both forms.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { compareMarkdown } from '../../benchmark/compare.js';
+import { readCompareFolder, renderFolderReportHtml } from '../../benchmark/compareReport.js';
 import type { ItemRecord, Summary } from '../../benchmark/metrics.js';
+import { compareRows, compareTable, variedDimension } from '../../benchmark/report.js';
 import { renderReportHtml } from '../../benchmark/reportHtml.js';
-import { isRunFolder, listRunFolders, runFolderName } from '../../benchmark/runFolders.js';
-import { formatDuration, headline, parseIdList, progressText } from '../../benchmark/runText.js';
+import { compareCellDirs, compareFolderName, isCompareFolder, isPartialCompare, isRunFolder, listRunFolders, runFolderName } from '../../benchmark/runFolders.js';
+import { compareHeadline, compareProgressText, formatDuration, headline, parseIdList, progressText } from '../../benchmark/runText.js';
 
 const SUMMARY: Summary = {
   items: 3,
@@ -25,6 +28,13 @@ const SUMMARY: Summary = {
   task: { mean: 60, goodRatio: 0.67, std: 42.4 },
   pixel: { mean: null, goodRatio: null, std: null },
   judgeErrors: 1,
+};
+
+const WEBVIEW = {
+  cspSource: 'https://webview.test',
+  styleUri: 'https://webview.test/media/report.css',
+  scriptUri: 'https://webview.test/media/report.js',
+  imageUri: (p: string) => `https://webview.test/results/${p}`,
 };
 
 function record(id: number, extra: Partial<ItemRecord> & Record<string, unknown> = {}): ItemRecord & Record<string, unknown> {
@@ -128,14 +138,7 @@ describe('report page', () => {
   });
 
   it('in a webview links media/ and the folder, with a CSP that allows only those and the nonce', () => {
-    const html = renderReportHtml(dir, {
-      webview: {
-        cspSource: 'https://webview.test',
-        styleUri: 'https://webview.test/media/report.css',
-        scriptUri: 'https://webview.test/media/report.js',
-        imageUri: (p) => `https://webview.test/results/${p}`,
-      },
-    });
+    const html = renderReportHtml(dir, { webview: WEBVIEW });
     assert.match(html, /content="default-src 'none'; img-src https:\/\/webview\.test data:; style-src https:\/\/webview\.test; script-src 'nonce-\{\{nonce\}\}';"/);
     assert.match(html, /<link rel="stylesheet" href="https:\/\/webview\.test\/media\/report\.css">/);
     assert.match(html, /<script nonce="\{\{nonce\}\}" src="https:\/\/webview\.test\/media\/report\.js"><\/script>/);
@@ -144,5 +147,89 @@ describe('report page', () => {
     assert.doesNotMatch(html, /data:image|<style|<script nonce="[^"]*">/);
     assert.equal((html.match(/<tr class="item"/g) ?? []).length, 2);
     assert.match(html, /KeyError: x/);
+  });
+});
+
+describe('comparisons', () => {
+  const MATPLOTLIB: Summary = { ...SUMMARY, library: 'matplotlib', visual: { ...SUMMARY.visual, mean: 53.3 } };
+  const SEABORN: Summary = { ...SUMMARY, library: 'seaborn', visual: { ...SUMMARY.visual, mean: 80 }, task: { ...SUMMARY.task, mean: 50 } };
+
+  /** A compare folder as runCompare leaves it: cell folders (with or without a summary) and compare.md. */
+  function compareFolder(root: string, name: string, cells: Array<[string, Summary | undefined]>, cancelled = false): string {
+    const dir = join(root, name);
+    cells.forEach(([cell, summary], i) => runFolder(dir, cell, 2_000 + i, summary));
+    const summaries = cells.flatMap(([, summary]) => summary ?? []);
+    writeFileSync(join(dir, 'compare.md'), compareMarkdown(compareTable(summaries, 'library'), cells.map(([cell]) => ({ dir: cell })), cancelled));
+    return dir;
+  }
+
+  it('names a comparison by time and dimension', () => {
+    assert.equal(compareFolderName(new Date('2026-11-24T06:10:05.123Z'), 'task-variants'), '2026-11-24T06-10-05-compare-task-variants');
+  });
+
+  it('finds the dimension that varies and ranks by visual mean, else by task mean', () => {
+    assert.equal(variedDimension([MATPLOTLIB, SEABORN]), 'library');
+    assert.equal(variedDimension([SUMMARY, { ...SUMMARY, descriptor: 'none' }]), 'descriptor');
+    assert.equal(variedDimension([SUMMARY]), 'model');
+    assert.equal(compareHeadline([MATPLOTLIB, SEABORN], 'library'), 'best library: seaborn (visual 80.0) · matplotlib 53.3');
+    const noGroundTruth = (s: Summary): Summary => ({ ...s, visual: { mean: null, goodRatio: null, std: null } });
+    assert.equal(compareHeadline([noGroundTruth(MATPLOTLIB), noGroundTruth(SEABORN)], 'library'), 'best library: matplotlib (task 60.0) · seaborn 50.0');
+    const unjudged = { ...noGroundTruth(SUMMARY), task: { mean: null, goodRatio: null, std: null } };
+    assert.equal(compareHeadline([unjudged, unjudged], 'model'), '2 runs, no visual or task scores');
+  });
+
+  it('shows the cell, its value and the items of the cell in the progress', () => {
+    const p = { done: 1, total: 3, skipped: 0, failed: 0, elapsedMs: 5_000, etaMs: 10_000 };
+    assert.equal(compareProgressText(1, 2, 'seaborn', p), 'cell 2/2 (seaborn) · 1/3 items · ETA 0:10');
+  });
+
+  it('keeps each table row tied to its summary', () => {
+    const { header, rows, nameColumns } = compareRows([SEABORN, { ...MATPLOTLIB, model: 'other' }, MATPLOTLIB], 'library');
+    assert.deepEqual(header.slice(0, 3), ['model', 'library', 'incorrect code, %']);
+    assert.equal(nameColumns, 2);
+    // Grouped by model (first seen), then in input order.
+    assert.deepEqual(rows.map((r) => [r.index, ...r.cells.slice(0, 2)]), [[0, 'mock-model', 'seaborn'], [2, 'mock-model', 'matplotlib'], [1, 'other', 'matplotlib']]);
+  });
+
+  it('reads a comparison folder back: its cells in order, the partial mark', () => {
+    const root = mkdtempSync(join(tmpdir(), 'pw-compare-'));
+    const done = compareFolder(root, 'done', [['m__matplotlib', MATPLOTLIB], ['m__seaborn', SEABORN], ['m__plotly', undefined]]);
+    const partial = compareFolder(root, 'partial', [['m__matplotlib', MATPLOTLIB], ['m__seaborn', SEABORN]], true);
+    mkdirSync(join(done, 'not-listed'));
+    writeFileSync(join(done, 'not-listed', 'summary.json'), JSON.stringify(SUMMARY));
+    assert.equal(isCompareFolder(done), true);
+    assert.equal(isCompareFolder(join(done, 'm__seaborn')), false);
+    assert.deepEqual(compareCellDirs(done), ['m__matplotlib', 'm__seaborn', 'm__plotly']);
+    assert.deepEqual([isPartialCompare(done), isPartialCompare(partial)], [false, true]);
+    const read = readCompareFolder(done);
+    assert.deepEqual([read.dimension, read.partial, read.cells.map((c) => c.dir)], ['library', false, ['m__matplotlib', 'm__seaborn']]);
+    // Recent runs: the comparisons, labelled, with their cells' summaries, and the cells themselves.
+    const runs = listRunFolders(root);
+    const comparisons = runs.filter((r) => r.kind === 'compare');
+    assert.deepEqual(comparisons.map((r) => r.name).sort(), ['done', 'partial']);
+    assert.deepEqual(comparisons.find((r) => r.name === 'done')?.cells?.map((s) => s.library), ['matplotlib', 'seaborn']);
+    assert.ok(runs.some((r) => r.kind === 'run' && r.name === 'done/m__seaborn'));
+  });
+
+  it('renders the comparison: the table, a row per cell linking its report, the partial mark', () => {
+    const root = mkdtempSync(join(tmpdir(), 'pw-compare-html-'));
+    const dir = compareFolder(root, 'cmp', [['m__matplotlib', MATPLOTLIB], ['m__seaborn', SEABORN]], true);
+    const html = renderFolderReportHtml(dir);
+    assert.match(html, /<title>PandasPlotBench comparison<\/title>/);
+    assert.match(html, /<style nonce="\{\{nonce\}\}">[^<]*#compare/);
+    assert.match(html, /<script nonce="\{\{nonce\}\}">[^<]*open-cell/);
+    assert.match(html, /best library: seaborn \(visual 80\.0\) · matplotlib 53\.3/);
+    assert.match(html, /Cancelled: a partial comparison/);
+    assert.match(html, /<th>library<\/th><th class="num">incorrect code, %<\/th>/);
+    const rows = [...html.matchAll(/<tr class="cell" data-cell="([^"]+)"><td>([^<]+)<\/td>.*?<a class="open-cell" href="([^"]+)" data-cell="([^"]+)">/g)].map((m) => m.slice(1));
+    assert.deepEqual(rows, [
+      ['m__matplotlib', 'matplotlib', 'm__matplotlib/report.html', 'm__matplotlib'],
+      ['m__seaborn', 'seaborn', 'm__seaborn/report.html', 'm__seaborn'],
+    ]);
+    const web = renderFolderReportHtml(dir, { webview: WEBVIEW });
+    assert.match(web, /<script nonce="\{\{nonce\}\}" src="https:\/\/webview\.test\/media\/report\.js"><\/script>/);
+    assert.doesNotMatch(web, /<style|<script nonce="[^"]*">/);
+    // A run folder still gets the run's page.
+    assert.match(renderFolderReportHtml(join(dir, 'm__seaborn')), /<title>PandasPlotBench report<\/title>/);
   });
 });
