@@ -1,112 +1,38 @@
 // "Run PandasPlotBench…" and "Open Benchmark Report" in a real VS Code (code-server) with the packaged
-// .vsix: a three-item dataset built here from real PandasPlotBench tasks (ground truth drawn by
-// Matplotlib from code this file writes), picked with the file dialog; a mock model on 127.0.0.1
-// plays the generator and the judge; the runner's kernels are real Python.
+// .vsix: a three-item dataset built from real PandasPlotBench tasks (support/benchmark.ts), picked
+// with the file dialog; a mock model on 127.0.0.1 plays the generator and the judge; the runner's
+// kernels are real Python.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { Frame, Locator } from 'playwright-core';
-import { isJudgeRequest, renderGroundTruth } from '../benchmark/benchFixtures.js';
-import { startMockOpenAI, type ChatRequestBody, type MockOpenAI } from '../support/mockOpenAI.js';
-import { sampleItem } from '../support/plotbenchSample.js';
-import { startCodeServer, type CodeServerSession } from './support/codeServer.js';
-import { tearDown } from './support/journeys.js';
-import { packageExtension, packagePlotwright, STANDIN } from './support/extensions.js';
+import { isJudgeRequest } from '../benchmark/benchFixtures.js';
+import type { MockOpenAI } from '../support/mockOpenAI.js';
+import { answerFileDialog, asksFor, choose as chooseIn, ITEMS, quickInput, reportFrame, responder, startBenchSession, type BenchSession } from './support/benchmark.js';
+import type { CodeServerSession } from './support/codeServer.js';
 
 const fence = '```';
 const RUN_TIMEOUT_MS = 300_000;
 
-/** Per sample item: the ground truth's Matplotlib code and what the mock model answers. */
-const ITEMS = [
-  {
-    id: 5,
-    gt: 'fig, ax = plt.subplots()\nax.plot(df["Distance"], df["Density"], marker="o")\nax.set_title("Density")',
-    answer: 'import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot(df["Distance"], df["Density"], marker="o")\nax.set_title("Density by distance")\nplt.show()',
-  },
-  {
-    id: 20,
-    gt: 'df[["A", "B", "C"]].plot(kind="bar")',
-    // Raises: the item has no plot and shows its error in the report.
-    answer: 'import matplotlib.pyplot as plt\ndf.plot(kind="bar", y="Missing")\nplt.show()',
-  },
-  {
-    id: 80,
-    gt: 'fig, ax = plt.subplots()\nax.pie(df["sizes"], labels=df["labels"])',
-    answer: 'import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.pie(df["sizes"], labels=df["labels"], autopct="%1.0f%%")\nplt.show()',
-  },
-];
-
-/** Writes dataset.jsonl in the PandasPlotBench schema, with ground-truth PNGs drawn by /usr/bin/python3. */
-function buildDataset(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  const samples = ITEMS.map((item) => ({ item, sample: sampleItem(item.id) }));
-  const gts = renderGroundTruth(samples.map(({ item, sample }) => ({ id: item.id, csv: sample.data_csv, code: item.gt })), dir, '/usr/bin/python3');
-  const rows = samples.map(({ item, sample }) => ({
-    ...sample,
-    code_plot: item.gt,
-    code_data: 'import pandas as pd\ndf = pd.read_csv("data.csv")',
-    plots_gt: [gts[String(item.id)]],
-  }));
-  const path = join(dir, 'dataset.jsonl');
-  writeFileSync(path, rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
-  return path;
-}
-
-function promptText(body: ChatRequestBody): string {
-  return (body.messages ?? [])
-    .map((m) => (typeof m.content === 'string' ? m.content : (m.content as Array<{ text?: string }>).map((p) => p.text ?? '').join('\n')))
-    .join('\n');
-}
-
-/** The generator answers with the item's code (found by its task's opening words); the judge with fixed scores. */
-function responder(body: ChatRequestBody) {
-  const prompt = promptText(body);
-  if (isJudgeRequest(body)) {
-    return { content: prompt.includes('REFERENCE chart') ? 'Same chart type and data.\nFINAL SCORE: 80' : 'Does what was asked.\nFINAL SCORE: 90' };
-  }
-  const item = ITEMS.find((i) => prompt.includes(sampleItem(i.id).task__plot_description.trim().slice(0, 80)));
-  return { content: item ? `Here you go.\n${fence}python\n${item.answer}\n${fence}` : 'no idea' };
-}
-
 describe('PandasPlotBench from the command palette', { timeout: 900_000 }, () => {
+  let bench: BenchSession | undefined;
   let session: CodeServerSession | undefined;
   let mock: MockOpenAI;
   let workspace = '';
-  let dataDir = '';
   let datasetPath = '';
 
   before(async () => {
-    mock = await startMockOpenAI();
-    workspace = mkdtempSync(join(tmpdir(), 'pw-e2e-bench-'));
-    writeFileSync(join(workspace, 'README.md'), '# benchmark workspace\n');
-    // Outside the workspace: the dataset is picked with the file dialog.
-    dataDir = mkdtempSync(join(tmpdir(), 'pw-e2e-bench-data-'));
-    datasetPath = buildDataset(dataDir);
-    session = await startCodeServer({
-      workspace,
-      extensions: [await packagePlotwright(), await packageExtension(STANDIN)],
-      name: 'benchmark',
-      settings: { 'plotwright.baseUrl': mock.baseUrl, 'plotwright.model': 'mock-model' },
-      viewport: { width: 1400, height: 1000 },
-    });
+    bench = await startBenchSession('benchmark');
+    ({ session, mock, workspace, datasetPath } = bench);
   });
 
   beforeEach(() => {
     mock.reset();
   });
 
-  after(() => tearDown([session, mock], [workspace, dataDir]));
+  after(() => bench?.close());
 
-  function quickInput(s: CodeServerSession, title: string): Locator {
-    return s.page.locator('.quick-input-widget', { hasText: title });
-  }
-
-  async function choose(s: CodeServerSession, title: string, row: string): Promise<void> {
-    await quickInput(s, `Run PandasPlotBench: ${title}`).waitFor({ state: 'visible', timeout: 60_000 });
-    await s.page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first().click();
-  }
+  const choose = (s: CodeServerSession, title: string, row: string): Promise<void> => chooseIn(s, `Run PandasPlotBench: ${title}`, row);
 
   /** Dataset (file dialog), library, task variant, descriptor, items, judges, self-debug; returns the results folder box. */
   async function pickUpToFolder(s: CodeServerSession, options: { dataset: 'file' | 'hf'; library?: string }): Promise<void> {
@@ -116,19 +42,7 @@ describe('PandasPlotBench from the command palette', { timeout: 900_000 }, () =>
       return;
     }
     await choose(s, 'dataset', 'Choose a file…');
-    // code-server's file dialog is a quick input holding a path.
-    const dialog = quickInput(s, 'Run PandasPlotBench: dataset file');
-    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
-    const input = dialog.locator('.quick-input-box input');
-    // The dialog fills in its starting folder after it appears: type once that has happened.
-    for (let i = 0; i < 20 && (await input.inputValue()) !== datasetPath; i++) {
-      await s.page.waitForTimeout(500);
-      await input.fill(datasetPath);
-    }
-    await s.page.waitForTimeout(500);
-    assert.equal(await input.inputValue(), datasetPath);
-    await s.screenshot('bench-file-dialog');
-    await s.page.keyboard.press('Enter');
+    await answerFileDialog(s, 'Run PandasPlotBench: dataset file', datasetPath);
     await choose(s, 'library', options.library ?? 'matplotlib');
     await choose(s, 'task variant', 'full');
     await choose(s, 'data descriptor', 'head');
@@ -301,7 +215,7 @@ describe('PandasPlotBench from the command palette', { timeout: 900_000 }, () =>
     // Slow answers for the third item only, so the run is cancelled with two records written.
     mock.setResponder((body) => {
       const reply = responder(body);
-      return !isJudgeRequest(body) && promptText(body).includes(sampleItem(80).task__plot_description.trim().slice(0, 80)) ? { ...reply, delayMs: 60_000 } : reply;
+      return !isJudgeRequest(body) && asksFor(body, 80) ? { ...reply, delayMs: 60_000 } : reply;
     });
     await pickUpToFolder(s, { dataset: 'file' });
     const folderBox = quickInput(s, 'Run PandasPlotBench: results folder');
@@ -352,21 +266,3 @@ describe('PandasPlotBench from the command palette', { timeout: 900_000 }, () =>
     assert.ok(mock.chatRequests().length >= 1, 'the endpoint was asked');
   });
 });
-
-/** The report webview's content frame (webviews are iframes inside an iframe in code-server). */
-async function reportFrame(s: CodeServerSession): Promise<Frame> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    for (const frame of s.page.frames()) {
-      const isReport = await frame.evaluate(() => document.getElementById('items') !== null && document.title === 'PandasPlotBench report').catch(() => false);
-      if (isReport) {
-        return frame;
-      }
-    }
-    if (Date.now() > deadline) {
-      await s.screenshot('bench-report-missing');
-      throw new Error('no webview frame shows the benchmark report');
-    }
-    await s.page.waitForTimeout(500);
-  }
-}
