@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { isJudgeRequest } from '../benchmark/benchFixtures.js';
 import type { MockOpenAI } from '../support/mockOpenAI.js';
-import { answerFileDialog, asksFor, choose as chooseIn, ITEMS, quickInput, reportFrame, responder, startBenchSession, type BenchSession } from './support/benchmark.js';
+import { answerFileDialog, asksFor, choose as chooseIn, followRun, ITEMS, quickInput, reportFrame, responder, startBenchSession, type BenchSession } from './support/benchmark.js';
 import type { CodeServerSession } from './support/codeServer.js';
 
 const fence = '```';
@@ -64,19 +64,10 @@ describe('PandasPlotBench from the command palette', { timeout: 900_000 }, () =>
     await s.page.keyboard.press('Enter');
 
     // Progress: items done of the total, in a notification with a Cancel button.
-    const progress = s.page.locator('.notification-toast', { hasText: /PandasPlotBench \(mock-model, matplotlib\)/ });
-    await progress.waitFor({ state: 'visible', timeout: 60_000 });
-    await s.page.locator('.notification-toast', { hasText: /\d\/3 items/ }).waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
-    await s.screenshot('bench-progress');
-    assert.ok(await progress.getByRole('button', { name: 'Cancel' }).count(), 'the progress notification can be cancelled');
-
-    const done = s.page.locator('.notification-toast', { hasText: 'PandasPlotBench: 3 items' });
-    await done.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+    const done = await followRun(s, { title: /PandasPlotBench \(mock-model, matplotlib\)/, progress: /\d\/3 items/, done: 'PandasPlotBench: 3 items', name: 'bench', timeoutMs: RUN_TIMEOUT_MS });
     const runSeconds = (performance.now() - started) / 1000;
-    await s.screenshot('bench-done');
     const message = (await done.textContent()) ?? '';
     assert.match(message, /no plot 33\.3 % · visual 53\.3 · task 60\.0 · pixel \d/);
-    assert.ok(await done.getByRole('button', { name: 'Open Report' }).count(), 'the message offers the report');
 
     // The results folder holds what the CLI writes.
     const lines = readFileSync(join(outDir, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as {

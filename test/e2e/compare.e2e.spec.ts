@@ -1,12 +1,14 @@
 // "Compare on PandasPlotBench…" in a real VS Code (code-server) with the packaged .vsix: Matplotlib
 // against Seaborn on the three-item dataset of support/benchmark.ts, the mock model answering in
 // the library the prompt asks for; then "Open Benchmark Report" on the comparison and a click
-// through to one cell's own report.
+// through to one cell's own report; and a cancelled comparison.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { answerFileDialog, choose, quickInput, reportFrame, responder, startBenchSession, type BenchSession } from './support/benchmark.js';
+import { isJudgeRequest } from '../benchmark/benchFixtures.js';
+import { answerFileDialog, asksFor, choose, followRun, quickInput, reportFrame, responder, startBenchSession, type BenchSession } from './support/benchmark.js';
+import type { CodeServerSession } from './support/codeServer.js';
 
 const RUN_TIMEOUT_MS = 400_000;
 const TITLE = 'Compare on PandasPlotBench';
@@ -20,10 +22,8 @@ describe('Compare on PandasPlotBench from the command palette', { timeout: 900_0
 
   after(() => bench?.close());
 
-  it('compares Matplotlib and Seaborn, names the best, and links each cell report from the comparison', async () => {
-    const { session: s, mock, workspace, datasetPath } = bench as BenchSession;
-    mock.setResponder(responder);
-    const started = performance.now();
+  /** Libraries matplotlib and seaborn, then the run's picks without the library; leaves the results folder box open. */
+  async function pickComparison(s: CodeServerSession, datasetPath: string): Promise<void> {
     await s.runCommand('Plotwright: Compare on PandasPlotBench…');
     await choose(s, `${TITLE}: compare`, 'libraries');
     // A multi-select of the fixed libraries.
@@ -47,25 +47,29 @@ describe('Compare on PandasPlotBench from the command palette', { timeout: 900_0
     await choose(s, `${TITLE}: items`, 'All 3 items');
     await choose(s, `${TITLE}: judges`, 'Visual and task');
     await choose(s, `${TITLE}: self-debug rounds`, 'No repair');
+    await quickInput(s, `${TITLE}: results folder`).waitFor({ state: 'visible', timeout: 30_000 });
+  }
+
+  it('compares Matplotlib and Seaborn, names the best, and links each cell report from the comparison', async () => {
+    const { session: s, mock, workspace, datasetPath } = bench as BenchSession;
+    mock.setResponder(responder);
+    const started = performance.now();
+    await pickComparison(s, datasetPath);
     const folderBox = quickInput(s, `${TITLE}: results folder`);
-    await folderBox.waitFor({ state: 'visible', timeout: 30_000 });
     const outDir = await folderBox.locator('.quick-input-box input').inputValue();
     assert.match(outDir, new RegExp(`^${join(workspace, 'bench-results')}/\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\d-compare-libraries$`));
     await s.page.keyboard.press('Enter');
 
     // One notification for the whole grid: the cell, its value, the items of the cell, cancellable.
-    const progress = s.page.locator('.notification-toast', { hasText: 'PandasPlotBench comparison (libraries)' });
-    await progress.waitFor({ state: 'visible', timeout: 60_000 });
-    await s.page.locator('.notification-toast', { hasText: /cell [12]\/2 \((matplotlib|seaborn)\) · \d\/3 items/ }).waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
-    await s.screenshot('compare-progress');
-    assert.ok(await progress.getByRole('button', { name: 'Cancel' }).count(), 'the progress notification can be cancelled');
-
-    const done = s.page.locator('.notification-toast', { hasText: 'PandasPlotBench comparison: best library' });
-    await done.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+    const done = await followRun(s, {
+      title: 'PandasPlotBench comparison (libraries)',
+      progress: /cell [12]\/2 \((matplotlib|seaborn)\) · \d\/3 items/,
+      done: 'PandasPlotBench comparison: best library',
+      name: 'compare',
+      timeoutMs: RUN_TIMEOUT_MS,
+    });
     const runSeconds = (performance.now() - started) / 1000;
-    await s.screenshot('compare-done');
     assert.match((await done.textContent()) ?? '', /best library: seaborn \(visual 80\.0\) · matplotlib 53\.3/);
-    assert.ok(await done.getByRole('button', { name: 'Open Report' }).count(), 'the message offers the report');
 
     // The folder: compare.md, one run folder per library with its summary and report, report.html linking them.
     const cells = ['mock-model__matplotlib__full__head', 'mock-model__seaborn__full__head'];
@@ -124,5 +128,40 @@ describe('Compare on PandasPlotBench from the command palette', { timeout: 900_0
     assert.deepEqual([cellReport.items, cellReport.images], [3, 6]);
     await s.page.locator('.tab', { hasText: `Benchmark: ${cells[1]}` }).waitFor({ timeout: 10_000 });
     console.log(`e2e compare: two cells through the palette took ${runSeconds.toFixed(1)} s`);
+  });
+
+  it('stops silently on Cancel and leaves compare.md marked partial', async () => {
+    const { session: s, mock, workspace, datasetPath } = bench as BenchSession;
+    await s.runCommand('View: Close All Editors');
+    await s.runCommand('Notifications: Clear All Notifications');
+    // The first cell's last item answers slowly: the comparison is cancelled inside cell 1 of 2.
+    mock.setResponder((body) => {
+      const reply = responder(body);
+      return !isJudgeRequest(body) && asksFor(body, 80) ? { ...reply, delayMs: 60_000 } : reply;
+    });
+    await pickComparison(s, datasetPath);
+    // Outside bench-results, so the response cache of the first comparison does not answer.
+    const outDir = join(workspace, 'cancelled', 'compare');
+    await quickInput(s, `${TITLE}: results folder`).locator('.quick-input-box input').fill(outDir);
+    await s.page.keyboard.press('Enter');
+    const progress = s.page.locator('.notification-toast', { hasText: 'PandasPlotBench comparison (libraries)' });
+    await s.page.locator('.notification-toast', { hasText: /cell 1\/2 \(matplotlib\) · 2\/3 items/ }).waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+    await progress.hover();
+    await s.screenshot('compare-cancel');
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+    for (const deadline = Date.now() + 60_000; !existsSync(join(outDir, 'compare.md')); ) {
+      assert.ok(Date.now() < deadline, 'no compare.md after cancel');
+      await s.page.waitForTimeout(250);
+    }
+    const compareMd = readFileSync(join(outDir, 'compare.md'), 'utf8');
+    assert.match(compareMd, /^# PandasPlotBench comparison \(cancelled: partial\)\n/);
+    assert.match(compareMd, /\| matplotlib \|/);
+    assert.doesNotMatch(compareMd, /\| seaborn \|/);
+    assert.equal(existsSync(join(outDir, 'mock-model__seaborn__full__head')), false, 'the second cell never started');
+    await s.page.waitForTimeout(2_000);
+    await s.screenshot('compare-cancelled');
+    // Silent: neither an error nor the final message.
+    assert.equal(await s.page.locator('.notification-toast', { hasText: /Plotwright:|PandasPlotBench comparison: / }).count(), 0);
+    await progress.waitFor({ state: 'hidden', timeout: 30_000 });
   });
 });

@@ -112,6 +112,8 @@ export function quickInput(s: CodeServerSession, title: string): Locator {
 
 /** Waits for the quick pick titled `title` and clicks the row holding `row`. */
 export async function choose(s: CodeServerSession, title: string, row: string): Promise<void> {
+  // The mouse where the last list was clicked would rest on a row of this one, whose hover then covers the next row.
+  await s.page.mouse.move(0, 0);
   await quickInput(s, title).waitFor({ state: 'visible', timeout: 60_000 });
   await s.page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first().click();
 }
@@ -130,6 +132,24 @@ export async function answerFileDialog(s: CodeServerSession, title: string, path
   assert.equal(await input.inputValue(), path);
   await s.screenshot('bench-file-dialog');
   await s.page.keyboard.press('Enter');
+}
+
+/**
+ * Follows a run in its notifications: the progress (titled `title`, cancellable) until it shows
+ * `progress`, then the final message holding `done`, which it returns. Screenshots `<name>-progress`
+ * and `<name>-done`.
+ */
+export async function followRun(s: CodeServerSession, o: { title: string | RegExp; progress: RegExp; done: string; name: string; timeoutMs: number }): Promise<Locator> {
+  const toast = s.page.locator('.notification-toast', { hasText: o.title });
+  await toast.waitFor({ state: 'visible', timeout: 60_000 });
+  await s.page.locator('.notification-toast', { hasText: o.progress }).waitFor({ state: 'visible', timeout: o.timeoutMs });
+  await s.screenshot(`${o.name}-progress`);
+  assert.ok(await toast.getByRole('button', { name: 'Cancel' }).count(), 'the progress notification can be cancelled');
+  const done = s.page.locator('.notification-toast', { hasText: o.done });
+  await done.waitFor({ state: 'visible', timeout: o.timeoutMs });
+  await s.screenshot(`${o.name}-done`);
+  assert.ok(await done.getByRole('button', { name: 'Open Report' }).count(), 'the message offers the report');
+  return done;
 }
 
 /**
