@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { isJudgeRequest } from '../benchmark/benchFixtures.js';
 import type { MockOpenAI } from '../support/mockOpenAI.js';
-import { answerFileDialog, asksFor, choose as chooseIn, followRun, ITEMS, quickInput, reportFrame, responder, startBenchSession, type BenchSession } from './support/benchmark.js';
+import { answerFileDialog, asksFor, cancelRun, choose as chooseIn, expectSilentCancel, followRun, ITEMS, quickInput, reportFrame, responder, startBenchSession, type BenchSession } from './support/benchmark.js';
 import type { CodeServerSession } from './support/codeServer.js';
 
 const fence = '```';
@@ -221,21 +221,12 @@ describe('PandasPlotBench from the command palette', { timeout: 900_000 }, () =>
       await s.page.waitForTimeout(250);
     }
     const progress = s.page.locator('.notification-toast', { hasText: 'PandasPlotBench (mock-model, matplotlib)' });
-    await progress.hover();
-    await s.screenshot('bench-cancel');
-    await progress.getByRole('button', { name: 'Cancel' }).click();
-    for (const deadline = Date.now() + 60_000; !existsSync(join(outDir, 'summary.json')); ) {
-      assert.ok(Date.now() < deadline, 'no summary after cancel');
-      await s.page.waitForTimeout(250);
-    }
+    await cancelRun(s, progress, join(outDir, 'summary.json'), 'bench');
     const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as { items: number; incorrectCodePct: number };
     assert.equal(summary.items, 2);
     assert.equal(records(), 2);
-    await s.page.waitForTimeout(2_000);
-    await s.screenshot('bench-cancelled');
     // Silent: neither an error nor the final message.
-    assert.equal(await s.page.locator('.notification-toast', { hasText: /Plotwright:|PandasPlotBench: \d/ }).count(), 0);
-    await progress.waitFor({ state: 'hidden', timeout: 30_000 });
+    await expectSilentCancel(s, progress, /PandasPlotBench: \d/, 'bench');
   });
 
   it('offers to set the API key when the endpoint answers 401', async () => {

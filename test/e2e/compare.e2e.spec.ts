@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isJudgeRequest } from '../benchmark/benchFixtures.js';
-import { answerFileDialog, asksFor, choose, followRun, quickInput, reportFrame, responder, startBenchSession, type BenchSession } from './support/benchmark.js';
+import { answerFileDialog, asksFor, cancelRun, choose, expectSilentCancel, followRun, quickInput, reportFrame, responder, startBenchSession, type BenchSession } from './support/benchmark.js';
 import type { CodeServerSession } from './support/codeServer.js';
 
 const RUN_TIMEOUT_MS = 400_000;
@@ -146,22 +146,13 @@ describe('Compare on PandasPlotBench from the command palette', { timeout: 900_0
     await s.page.keyboard.press('Enter');
     const progress = s.page.locator('.notification-toast', { hasText: 'PandasPlotBench comparison (libraries)' });
     await s.page.locator('.notification-toast', { hasText: /cell 1\/2 \(matplotlib\) · 2\/3 items/ }).waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
-    await progress.hover();
-    await s.screenshot('compare-cancel');
-    await progress.getByRole('button', { name: 'Cancel' }).click();
-    for (const deadline = Date.now() + 60_000; !existsSync(join(outDir, 'compare.md')); ) {
-      assert.ok(Date.now() < deadline, 'no compare.md after cancel');
-      await s.page.waitForTimeout(250);
-    }
+    await cancelRun(s, progress, join(outDir, 'compare.md'), 'compare');
     const compareMd = readFileSync(join(outDir, 'compare.md'), 'utf8');
     assert.match(compareMd, /^# PandasPlotBench comparison \(cancelled: partial\)\n/);
     assert.match(compareMd, /\| matplotlib \|/);
     assert.doesNotMatch(compareMd, /\| seaborn \|/);
     assert.equal(existsSync(join(outDir, 'mock-model__seaborn__full__head')), false, 'the second cell never started');
-    await s.page.waitForTimeout(2_000);
-    await s.screenshot('compare-cancelled');
     // Silent: neither an error nor the final message.
-    assert.equal(await s.page.locator('.notification-toast', { hasText: /Plotwright:|PandasPlotBench comparison: / }).count(), 0);
-    await progress.waitFor({ state: 'hidden', timeout: 30_000 });
+    await expectSilentCancel(s, progress, /PandasPlotBench comparison: /, 'compare');
   });
 });

@@ -3,7 +3,7 @@
 // code written here), the mock model's answers per item and library, the quick picks, and the
 // report webview's frame.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
@@ -150,6 +150,26 @@ export async function followRun(s: CodeServerSession, o: { title: string | RegEx
   await s.screenshot(`${o.name}-done`);
   assert.ok(await done.getByRole('button', { name: 'Open Report' }).count(), 'the message offers the report');
   return done;
+}
+
+/** Clicks Cancel on the progress notification `progress` (screenshot `<name>-cancel`) and waits until `path` exists. */
+export async function cancelRun(s: CodeServerSession, progress: Locator, path: string, name: string): Promise<void> {
+  await progress.hover();
+  await s.screenshot(`${name}-cancel`);
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  for (const deadline = Date.now() + 60_000; !existsSync(path); ) {
+    assert.ok(Date.now() < deadline, `no ${path} after cancel`);
+    await s.page.waitForTimeout(250);
+  }
+}
+
+/** After a cancel: no error and no final message (`final`) shows, and the progress goes away (screenshot `<name>-cancelled`). */
+export async function expectSilentCancel(s: CodeServerSession, progress: Locator, final: RegExp, name: string): Promise<void> {
+  await s.page.waitForTimeout(2_000);
+  await s.screenshot(`${name}-cancelled`);
+  assert.equal(await s.page.locator('.notification-toast', { hasText: final }).count(), 0);
+  assert.equal(await s.page.locator('.notification-toast', { hasText: 'Plotwright:' }).count(), 0);
+  await progress.waitFor({ state: 'hidden', timeout: 30_000 });
 }
 
 /**
