@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { watchEventLoop } from '../../src/drawings/infer/eventLoopWatch.js';
 import { inferTracesFromRaster } from '../../src/drawings/infer/inferTrace.js';
 import { inferInWorker } from '../../src/drawings/infer/workerClient.js';
 import { median } from '../../src/drawings/measure.js';
@@ -18,20 +19,14 @@ await build({ entryPoints: ['src/drawings/infer/worker.ts'], bundle: true, platf
 /** Runs `work` while a 20 ms timer ticks; returns the wall time and how late the timer fired at worst. */
 async function watch(work: () => Promise<unknown>): Promise<{ wallMs: number; lateMs: number }> {
   const period = 20;
-  let last = performance.now();
-  let late = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    late = Math.max(late, now - last - period);
-    last = now;
-  }, period);
+  const lag = watchEventLoop(period);
   const started = performance.now();
   await new Promise((resolve) => setTimeout(resolve, period * 2));
   await work();
   const wallMs = performance.now() - started - period * 2;
   await new Promise((resolve) => setTimeout(resolve, period * 2));
-  clearInterval(timer);
-  return { wallMs, lateMs: late };
+  lag.stop();
+  return { wallMs, lateMs: lag.maxLateMs() };
 }
 
 const rows: Array<{ id: string; inline: { wallMs: number; lateMs: number }; worker: { wallMs: number; lateMs: number } }> = [];

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { DrawingSession, type Alternative } from '../drawings/drawingSession.js';
+import { watchEventLoop } from '../drawings/infer/eventLoopWatch.js';
 import { inferInWorker } from '../drawings/infer/workerClient.js';
 import { toMatplotlib } from '../drawings/matplotlib.js';
 import { printProgram } from '../drawings/print.js';
@@ -15,7 +16,7 @@ import { toTikz } from '../drawings/tikz.js';
 import { primitiveKey, traceKeys, type Trace } from '../drawings/trace.js';
 import { parseWebviewMessage, type DrawingView, type ExtensionMessage, type WebviewMessage } from './drawingProtocol.js';
 import type { ErrorPresenter } from './errorPresenter.js';
-import { NotebookCellRunner, NotRunError } from './notebookCellRunner.js';
+import { askRunConsent, insertIndexBelowSelection, NotebookCellRunner, NotRunError } from './notebookCellRunner.js';
 import { signalFrom } from './plotFlow.js';
 import { readSettings } from './settings.js';
 
@@ -34,6 +35,8 @@ const TOP = 5;
 /** Synthesis time limit; the answer is exact either way, only maybe not the cheapest. */
 const SYNTH_TIMEOUT_MS = 10_000;
 const RUN_TIMEOUT_MS = 120_000;
+/** The tick of the event-loop watch logged with each inference. */
+const EVENT_LOOP_TICK_MS = 50;
 /** Images larger than this are refused (the drawings are a few kB; a photo is resampled to 256×256 anyway). */
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
@@ -255,13 +258,13 @@ export class DrawingPanel implements vscode.Disposable {
           const fromToken = signalFrom(token);
           fromToken.addEventListener('abort', () => controller.abort(fromToken.reason));
           const started = performance.now();
-          const lag = watchEventLoop();
+          const lag = watchEventLoop(EVENT_LOOP_TICK_MS);
           try {
             const result = await inferInWorker(this.deps.workerFile, image, { top: TOP, signal: controller.signal });
             this.deps.log.info(
               `Figure from Drawing: inferred ${result.traces.length} traces of ${this.sourceName} in ${result.ms} ms ` +
                 `(${Math.round(performance.now() - started)} ms with the worker's start; ` +
-                `the extension host's event loop was late by at most ${lag.maxLateMs()} ms meanwhile)`,
+                `the extension host's event loop was late by at most ${Math.round(lag.maxLateMs())} ms meanwhile)`,
             );
             return result.traces;
           } finally {
@@ -345,20 +348,15 @@ export class DrawingPanel implements vscode.Disposable {
         const { program, cost, optimal } = await this.programFor(trace, signal);
         const notebook = await this.targetNotebook();
         const settings = readSettings(notebook.uri);
-        const editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook === notebook);
-        const insertAt = Math.min(editor ? editor.selection.end : notebook.cellCount, notebook.cellCount);
+        const insertAt = insertIndexBelowSelection(notebook);
         const header = {
           lines: [
             `Plotwright: figure from ${this.sourceName}`,
             `program cost ${cost}${optimal ? '' : ' (search stopped at its time limit)'} · ${trace.length} primitives`,
           ],
         };
-        const askToRun = async (cell: vscode.NotebookCell) =>
-          (await vscode.window.showInformationMessage(
-            `Plotwright inserted the figure's code in cell ${cell.index + 1}. Run it in your kernel?`,
-            'Run',
-            "Don't Run",
-          )) === 'Run';
+        const askToRun = (cell: vscode.NotebookCell) =>
+          askRunConsent(`Plotwright inserted the figure's code in cell ${cell.index + 1}. Run it in your kernel?`);
         const runner = new NotebookCellRunner(notebook, insertAt, header, settings.runGeneratedCode, askToRun);
         progress.report({ message: 'running the cell…' });
         try {
@@ -494,19 +492,6 @@ export class DrawingPanel implements vscode.Disposable {
 </body>
 </html>`;
   }
-}
-
-/** How late a 50 ms timer fires while some work runs: how responsive the extension host stays. */
-function watchEventLoop(): { maxLateMs: () => number; stop: () => void } {
-  const period = 50;
-  let last = performance.now();
-  let worst = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - last - period);
-    last = now;
-  }, period);
-  return { maxLateMs: () => Math.max(0, Math.round(worst)), stop: () => clearInterval(timer) };
 }
 
 /** A trace with the primitives of both, each once. */

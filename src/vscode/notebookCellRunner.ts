@@ -24,6 +24,17 @@ export function cellSource(header: CellHeader, code: string): string {
   return `# Plotwright: ${shown}\n# model: ${header.model} · library: ${header.library}\n${code.trimEnd()}\n`;
 }
 
+/** Where a new cell goes: below the selection of the notebook's editor, else at the end. */
+export function insertIndexBelowSelection(notebook: vscode.NotebookDocument): number {
+  const editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook === notebook);
+  return Math.min(editor ? editor.selection.end : notebook.cellCount, notebook.cellCount);
+}
+
+/** Asks whether to run inserted code in the user's kernel; true only for "Run". */
+export async function askRunConsent(question: string): Promise<boolean> {
+  return (await vscode.window.showInformationMessage(question, 'Run', "Don't Run")) === 'Run';
+}
+
 /** Thrown when the user declines to run generated code; the cell stays in the notebook. */
 export class NotRunError extends Error {
   constructor(readonly cell: vscode.NotebookCell) {

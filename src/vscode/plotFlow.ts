@@ -17,7 +17,7 @@ import type { ChatModel } from '../llm/chatModel.js';
 import { chatModelFromSettings } from './chatModels.js';
 import { UserFixableError } from './errorPresenter.js';
 import { notebookKernel } from './jupyterKernel.js';
-import { NotebookCellRunner, NotRunError } from './notebookCellRunner.js';
+import { askRunConsent, insertIndexBelowSelection, NotebookCellRunner, NotRunError } from './notebookCellRunner.js';
 import { outcomeSummary } from './outcomeSummary.js';
 import { readSettings, type PlotwrightSettings } from './settings.js';
 
@@ -219,19 +219,15 @@ export class PlotFlow {
       report('Shortening the task…');
       task = (await shortenTask(model, this.templates, task, settings.taskDetail, signal)).task;
     }
-    const editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook === notebook);
-    let insertAt = options.insertAt ?? (editor ? editor.selection.end : notebook.cellCount);
+    let insertAt = options.insertAt ?? insertIndexBelowSelection(notebook);
     let consented = settings.runGeneratedCode === 'always';
     const askToRun = async (cell: vscode.NotebookCell) => {
       if (consented) {
         return true;
       }
-      const answer = await vscode.window.showInformationMessage(
+      consented = await askRunConsent(
         `Plotwright inserted generated code in cell ${cell.index + 1}. Run it in your kernel?${options.consentNote ? ` ${options.consentNote}` : ''} Its repairs will run too.`,
-        'Run',
-        "Don't Run",
       );
-      consented = answer === 'Run';
       return consented;
     };
     // The versions the model must write for: Python, pandas and what the library draws with.
