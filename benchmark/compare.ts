@@ -26,7 +26,7 @@ export interface CompareCell {
   dir: string;
 }
 
-export interface CompareOptions extends Omit<BenchmarkOptions, 'model' | 'outDir' | 'items'> {
+export interface CompareOptions extends Omit<BenchmarkOptions, 'model' | 'outDir'> {
   grid: CompareGrid;
   /** The sampler for a model name (the judge stays the same for every cell). */
   makeModel: (name: string) => ChatModel;
@@ -93,7 +93,8 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     taskVariant: options.taskVariant,
     descriptor: options.descriptor,
   });
-  const items = (await loadDataset(options.dataset, { ...options.datasetOptions, signal: hooks.signal })).items;
+  // Items a caller already loaded (the palette, to offer ids) are not read again.
+  const items = options.items ?? (await loadDataset(options.dataset, { ...options.datasetOptions, signal: hooks.signal })).items;
   // Every cell shares one cache beside the compare folder.
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir(outDir) : options.cacheDir;
   const summaries: Summary[] = [];
