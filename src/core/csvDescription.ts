@@ -73,31 +73,55 @@ export function formatTable(columns: string[], rows: string[][], numeric: boolea
   return [line('', columns), ...cells.map((r, i) => line(index[i], r))].join('\n');
 }
 
+/** pandas' to_string shows tabs and newlines inside a cell as escapes, keeping one row per line. */
+function escapeControls(text: string): string {
+  return text.replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
 export interface CsvDescribeOptions {
   variable?: string;
   mode?: DescriptorMode;
   sampleRows?: boolean;
   limits?: DescribeLimits;
+  /** arquero parse options (delimiter, names, rows to skip) from the file sniffer; default: comma-separated with a header. */
+  csv?: { delimiter?: string; header?: boolean; names?: string[]; skip?: number };
 }
 
 export function describeCsvText(text: string, options: CsvDescribeOptions = {}): DataFrameDescription {
-  const variable = options.variable ?? 'df';
-  const mode = options.mode ?? 'head';
-  const limits = options.limits ?? DEFAULT_DESCRIBE_LIMITS;
   if (!text.trim()) {
     throw new Error('The CSV file is empty.');
   }
   // Raw strings: pandas' inference is applied below, not arquero's (which parses dates, and reads "0.0" as an integer).
-  const table = fromCSV(text, { autoType: false });
+  const table = fromCSV(text, { ...options.csv, autoType: false });
   const names = table.columnNames();
+  const columns = names.map((name) => Array.from(table.array(name) as ArrayLike<string | null | undefined>, (v) => v ?? null));
+  return describeRawColumns(names, columns, columns.map(pandasDtype), options);
+}
+
+/**
+ * A description from columns of raw text values (null for missing) and their pandas dtypes: the layout
+ * `describe.py` gives in the kernel.
+ */
+export function describeRawColumns(
+  names: string[],
+  columns: Array<Array<string | null>>,
+  columnDtypes: string[],
+  options: CsvDescribeOptions = {},
+): DataFrameDescription {
+  const variable = options.variable ?? 'df';
+  const mode = options.mode ?? 'head';
+  const limits = options.limits ?? DEFAULT_DESCRIBE_LIMITS;
+  const rowCount = columns[0]?.length ?? 0;
   const shown = names.slice(0, limits.maxColumns);
   const dtypeCounts: Record<string, number> = {};
   const summaries: ColumnSummary[] = [];
   const dtypes = new Map<string, string>();
+  const valuesOf = new Map<string, Array<string | null>>();
   names.forEach((name, i) => {
-    const values = table.array(name) as ArrayLike<string | null>;
-    const dtype = pandasDtype(values);
+    const values = columns[i];
+    const dtype = columnDtypes[i];
     dtypes.set(name, dtype);
+    valuesOf.set(name, values);
     dtypeCounts[dtype] = (dtypeCounts[dtype] ?? 0) + 1;
     if (i >= limits.maxColumns) {
       return;
@@ -134,19 +158,20 @@ export function describeCsvText(text: string, options: CsvDescribeOptions = {}):
 
   let head: string | undefined;
   if (mode !== 'none' && options.sampleRows !== false) {
-    const count = Math.min(5, table.numRows());
+    const count = Math.min(5, rowCount);
     const clip = (s: string) => (s.length <= limits.maxCellChars ? s : `${s.slice(0, limits.maxCellChars - 1)}…`);
     const cells = shown.map((name) => {
       const dtype = dtypes.get(name);
-      const raw = Array.from({ length: count }, (_, r) => table.get(name, r) as string | null);
+      const raw = (valuesOf.get(name) ?? []).slice(0, count);
       if (dtype === 'float64') {
         const numbers = raw.map((v) => (isMissing(v) ? NaN : Number(v)));
         return formatFloatColumn(numbers);
       }
-      return raw.map((v) => (isMissing(v) ? 'NaN' : clip(v as string)));
+      return raw.map((v) => (isMissing(v) ? 'NaN' : escapeControls(clip(v as string))));
     });
     const rows = Array.from({ length: count }, (_, r) => cells.map((column) => column[r]));
-    const numeric = shown.map((name) => ['int64', 'float64'].includes(dtypes.get(name) ?? ''));
+    // pandas keeps a sign slot in the header of numeric and bool columns alike.
+    const numeric = shown.map((name) => ['int64', 'float64', 'bool'].includes(dtypes.get(name) ?? ''));
     head = formatTable(shown, rows, numeric);
     if (head.length > limits.maxHeadChars) {
       head = `${head.slice(0, limits.maxHeadChars)}\n…`;
@@ -154,7 +179,7 @@ export function describeCsvText(text: string, options: CsvDescribeOptions = {}):
   }
   return {
     variable,
-    rows: table.numRows(),
+    rows: rowCount,
     columns: names.length,
     columnSummaries: summaries,
     head,

@@ -9,7 +9,7 @@ import {
 } from '../core/describe.js';
 import type { AttemptRunner } from '../core/plotEngine.js';
 import { formatKernelError } from '../core/plotEngine.js';
-import { streamText, type CodeKernel, type ExecutionResult } from './kernel.js';
+import { streamText, type CodeKernel, type ExecutionResult, type KernelError } from './kernel.js';
 
 /** Where the loaded frame is kept, so that each attempt starts from a copy of it. */
 export const ORIGINAL_FRAME = '_plotwright_original_frame';
@@ -29,6 +29,8 @@ export class SetupError extends Error {
   constructor(
     message: string,
     readonly traceback?: string,
+    /** The Python exception, when the setup code raised one. */
+    readonly kernelError?: KernelError,
   ) {
     super(message);
   }
@@ -60,7 +62,7 @@ export class DataFrameSession implements AttemptRunner {
     if (result.status !== 'ok') {
       const detail = result.error ? formatKernelError(result.error, 2000) : result.status;
       const last = result.error ? `${result.error.ename}: ${result.error.evalue}` : result.status;
-      throw new SetupError(`Loading the data failed: ${last}`, detail);
+      throw new SetupError(`Loading the data failed: ${last}`, detail, result.error);
     }
     const check = await this.kernel.execute(
       `import pandas as _plotwright_pd\n` +
