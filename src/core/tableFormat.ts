@@ -182,16 +182,25 @@ export function sniffDelimiter(text: string, fileName = ''): Delimiter {
   return scores.reduce((best, s) => (better(s, best) ? s : best)).delimiter;
 }
 
+/** Consecutive years (1800–2100) across the numeric cells of a row: wide tables name their columns so. */
+function yearColumns(cells: string[]): boolean {
+  const years = cells.filter((c) => /^\s*(18|19|20)\d\d\s*$/.test(c)).map(Number);
+  return years.length >= 2 && years.length === cells.filter(looksNumeric).length && years.every((y, i) => i === 0 || y === years[i - 1] + 1);
+}
+
 /**
  * True unless the first record reads as data: some column whose other values are all numbers has a
  * number in the first record too, and no such column has a word there. A file of words only keeps its
- * first record as the header, as pandas does.
+ * first record as the header, as pandas does; so does a first record of consecutive years.
  */
 export function sniffHeader(records: RawRecord[]): boolean {
   if (records.length < 2) {
     return true;
   }
   const [first, ...rest] = records;
+  if (yearColumns(first.fields)) {
+    return true;
+  }
   let dataVotes = 0;
   let headerVotes = 0;
   first.fields.forEach((cell, c) => {
