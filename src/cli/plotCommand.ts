@@ -1,12 +1,14 @@
 // `plotwright plot`: a data file and a task in, a PNG and the code that drew it out.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDescription, type DescriptorMode } from '../core/describe.js';
 import { generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../core/plotEngine.js';
 import { loadPromptTemplates, PLOT_LIBRARIES, TASK_DETAILS, type PlotLibrary, type TaskDetail } from '../core/prompts.js';
-import { DataFrameSession, readCsvSetup, SetupError } from '../kernel/dataFrameSession.js';
+import { decodeText, sniffTable, UnreadableFileError, type TableFormat } from '../core/tableFormat.js';
+import { checkedRecords, describeReading, explainLoadError, pandasLoadCode } from '../core/tableReaders.js';
+import { DataFrameSession, SetupError } from '../kernel/dataFrameSession.js';
 import { HeadlessKernel } from '../kernel/headlessKernel.js';
 import { imageOutputs, plotlyOutputs } from '../kernel/kernel.js';
 import { PlotlyRenderer } from '../kernel/plotlyRenderer.js';
@@ -20,9 +22,10 @@ export const DEFAULT_MODEL = 'gpt-4o-mini';
 
 const HELP = `Usage: plotwright plot --data <file.csv> --task "<what to plot>" [options]
 
-  --data FILE            the data (CSV); loaded into \`df\` unless --setup is given
+  --data FILE            the data, loaded into \`df\` unless --setup is given: CSV, TSV or other delimited
+                         text (delimiter, encoding and header row are detected), JSON lines, JSON, Parquet
   --task TEXT            what to plot, in words
-  --setup FILE           Python code that creates \`df\` (default: df = pd.read_csv(<data>))
+  --setup FILE           Python code that creates \`df\` (default: the pandas call for the detected format)
   --library NAME         matplotlib | seaborn | plotly (default matplotlib)
   --detail LEVEL         full (the task as written) | short (2–3 sentences) | single (one sentence):
                          short and single first ask the model to shorten the task
@@ -54,7 +57,35 @@ export interface PlotCommandResult {
   usage: TokenUsage;
   timings: { llmMs: number; execMs: number };
   promptVersion?: string;
+  /** How the data file was read, when not as plain UTF-8 comma-separated text with a header. */
+  reading?: string;
   error?: string;
+}
+
+/** Files up to this size are checked whole before the kernel reads them; larger ones by their start. */
+const MAX_CHECKED_BYTES = 256 * 1024 * 1024;
+const SNIFF_BYTES = 4 * 1024 * 1024;
+
+/** How pandas should read `path`, checked in full when the file is not huge. Throws UnreadableFileError. */
+function readDataFormat(path: string, label: string): TableFormat {
+  const size = statSync(path).size;
+  let bytes: Buffer;
+  if (size <= MAX_CHECKED_BYTES) {
+    bytes = readFileSync(path);
+  } else {
+    bytes = Buffer.alloc(SNIFF_BYTES);
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, bytes, 0, SNIFF_BYTES, 0);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  const format = sniffTable(bytes, label);
+  if (format.kind === 'delimited' && size <= MAX_CHECKED_BYTES) {
+    checkedRecords(decodeText(bytes, format.encoding), label, format);
+  }
+  return format;
 }
 
 function suffixed(path: string, index: number): string {
@@ -155,7 +186,23 @@ export async function runPlotCommand(args: string[]): Promise<number> {
     result.error = `The data file ${dataPath} does not exist.`;
     return report();
   }
-  const setupCode = values.setup ? readFileSync(resolve(values.setup), 'utf8') : readCsvSetup(dataPath);
+  let format: TableFormat | undefined;
+  if (!values.setup) {
+    try {
+      format = readDataFormat(dataPath, values.data);
+    } catch (error) {
+      if (!(error instanceof UnreadableFileError)) {
+        throw error;
+      }
+      result.error = error.message;
+      return report();
+    }
+    result.reading = describeReading(format);
+    if (result.reading) {
+      progress(`Reading ${values.data}: ${result.reading}.`);
+    }
+  }
+  const setupCode = values.setup ? readFileSync(resolve(values.setup), 'utf8') : pandasLoadCode(dataPath, format!);
   const templates = loadPromptTemplates();
   result.promptVersion = templates.version;
 
@@ -241,7 +288,8 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       }
     }
   } catch (error) {
-    result.error = describeFailure(error);
+    const explained = error instanceof SetupError && error.kernelError && format ? explainLoadError(values.data, format, error.kernelError) : undefined;
+    result.error = explained ?? describeFailure(error);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -8,6 +8,7 @@ import {
   splitRecords,
   UnreadableFileError,
   type DelimitedFormat,
+  type RawRecord,
   type TableFormat,
 } from './tableFormat.js';
 
@@ -71,15 +72,7 @@ export interface ArqueroCsvInput {
  */
 export function arqueroCsvInput(bytes: Uint8Array, file: string, format: DelimitedFormat): ArqueroCsvInput {
   const text = decodeText(bytes, format.encoding);
-  const { records } = splitRecords(text, format.delimiter);
-  const width = format.columns.length;
-  if (records.length <= (format.header ? 1 : 0)) {
-    throw new UnreadableFileError(`${file} has no rows of data: there is nothing to plot until rows are added${format.header ? ' under the header' : ''}.`);
-  }
-  const ragged = records.find((r) => r.fields.length > width);
-  if (ragged) {
-    throw raggedLine(file, format, ragged.line, ragged.fields.length);
-  }
+  const records = checkedRecords(text, file, format);
   // Blank lines out, quoted newlines kept: only the lines some record spans.
   const lines = text.split(/\r\n|\r|\n/);
   const kept = records.flatMap((r) => lines.slice(r.line - 1, r.endLine));
@@ -87,6 +80,22 @@ export function arqueroCsvInput(bytes: Uint8Array, file: string, format: Delimit
     text: kept.join('\n'),
     options: { delimiter: format.delimiter, header: false, names: format.columns, skip: format.header ? 1 : 0, autoType: false },
   };
+}
+
+/**
+ * The records of a whole delimited file, refusing what pandas would refuse or read as nothing: no data
+ * rows, or a record with more fields than there are columns.
+ */
+export function checkedRecords(text: string, file: string, format: DelimitedFormat): RawRecord[] {
+  const { records } = splitRecords(text, format.delimiter);
+  if (records.length <= (format.header ? 1 : 0)) {
+    throw new UnreadableFileError(`${file} has no rows of data: there is nothing to plot until rows are added${format.header ? ' under the header' : ''}.`);
+  }
+  const ragged = records.find((r) => r.fields.length > format.columns.length);
+  if (ragged) {
+    throw raggedLine(file, format, ragged.line, ragged.fields.length);
+  }
+  return records;
 }
 
 function raggedLine(file: string, format: DelimitedFormat, line: number, fields: number): UnreadableFileError {

@@ -1,11 +1,13 @@
 // The built `plotwright plot` command, end to end: mock model over HTTP, real Python kernel, real files.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { resolvePython } from '../../src/kernel/python.js';
+import { writeParquet } from '../benchmark/helpers/parquetWriter.js';
 import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
 import { sampleItem, writeSampleCsv } from '../support/plotbenchSample.js';
 
@@ -174,14 +176,64 @@ describe('plotwright plot', () => {
     assert.match(String(mock.chatRequests().at(-1)?.body?.messages?.[1].content), /- year: int64\n- visitors: int64/);
   });
 
-  it('reports a malformed CSV before asking the model', async () => {
+  it('reports a malformed CSV in one sentence before asking the model', async () => {
     const bad = join(out, 'bad.csv');
     writeFileSync(bad, 'a,b\n1,2\n3,4,5,6\n"unclosed\n');
     const before = mock.chatRequests().length;
     const result = await plotwright(['plot', '--data', bad, '--task', 'x', '--base-url', mock.baseUrl, '--json']);
     assert.equal(result.code, 1);
-    assert.match(result.json!.error ?? '', /Loading the data failed: ParserError/);
+    assert.equal(
+      result.json!.error,
+      `${bad}: line 3 has 4 fields separated by commas but the header has 2: put quotes around values that contain ',', or fix that line.`,
+    );
     assert.equal(mock.chatRequests().length, before);
+  });
+
+  it('plots a semicolon-separated Latin-1 file, saying how it read it', async () => {
+    const data = resolve(import.meta.dirname, '..', 'fixtures', 'tables', 'semicolon-latin1.csv');
+    mock.enqueue({ content: answer('import matplotlib.pyplot as plt\nplt.bar(df["Stadt"], df["Umsatz"])\nplt.show()') });
+    const result = await plotwright(['plot', '--data', data, '--task', 'Umsatz per Stadt as bars', '--base-url', mock.baseUrl, '--out', join(out, 'latin1.png')]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(result.stderr.includes(`Reading ${data}: read as Latin-1 (ISO-8859-1), separated by semicolons.`), result.stderr);
+    assertPng(join(out, 'latin1.png'));
+    const prompt = String(mock.chatRequests().at(-1)?.body?.messages?.[1].content);
+    assert.match(prompt, /has 4 rows and 4 columns/);
+    assert.match(prompt, /- Stadt: object\n- Monat: object\n- Umsatz: int64\n- Anteil: float64/);
+    assert.match(prompt, /München\s+Jan\s+1200/);
+  });
+
+  it('names the file, the problem and the fix in one line for a file it cannot read', async () => {
+    const workbook = join(out, 'sales.xlsx');
+    writeFileSync(workbook, Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(64)]));
+    const before = mock.chatRequests().length;
+    const result = await plotwright(['plot', '--data', workbook, '--task', 'x', '--base-url', mock.baseUrl]);
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.stderr,
+      `plotwright plot: ${workbook} is a spreadsheet workbook, not a text table: save the sheet as CSV (in Excel: Save As › CSV UTF-8) and plot that file.\n`,
+    );
+    assert.equal(mock.chatRequests().length, before);
+  });
+
+  it('reads Parquet when the kernel can, and otherwise says what to install', async () => {
+    const parquet = join(out, 'sales.parquet');
+    writeFileSync(parquet, writeParquet([{ name: 'month', kind: 'int64' }, { name: 'region', kind: 'string' }], [{ month: 1, region: 'north' }, { month: 2, region: 'south' }]));
+    const python = await resolvePython({});
+    const canRead = execFileSync(python.path, ['-c', 'import importlib.util as u; print(bool(u.find_spec("pyarrow") or u.find_spec("fastparquet")))'], { encoding: 'utf8' }).trim() === 'True';
+    mock.enqueue({ content: answer('import matplotlib.pyplot as plt\nplt.bar(df["region"], df["month"])\nplt.show()') });
+    const before = mock.chatRequests().length;
+    const result = await plotwright(['plot', '--data', parquet, '--task', 'month per region', '--base-url', mock.baseUrl, '--out', join(out, 'parquet.png'), '--json']);
+    if (canRead) {
+      assert.equal(result.code, 0, result.stderr);
+      assertPng(result.json!.pngPath);
+    } else {
+      assert.equal(result.code, 1);
+      assert.equal(
+        result.json!.error,
+        `${parquet} is a Parquet file, and pandas reads Parquet only with pyarrow or fastparquet, neither of which the kernel's Python has: install one there (python3 -m pip install pyarrow; Debian 12 packages neither) or save the file as CSV.`,
+      );
+      assert.equal(mock.chatRequests().length, before);
+    }
   });
 
   it('names a missing data file, and rejects bad options with exit 2', async () => {
