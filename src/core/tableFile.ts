@@ -3,7 +3,7 @@
 import { describeCsvText, describeRawColumns, type CsvDescribeOptions } from './csvDescription.js';
 import type { DataFrameDescription } from './describe.js';
 import { decodeText, sniffTable, UnreadableFileError, type JsonFormat, type TableFormat } from './tableFormat.js';
-import { arqueroCsvInput, describeReading, pandasLoadCode } from './tableReaders.js';
+import { arqueroCsvInput, describeReading, explainLoadError, pandasLoadCode } from './tableReaders.js';
 
 export interface TableFile {
   format: TableFormat;
@@ -12,6 +12,8 @@ export interface TableFile {
   loadCode: string;
   /** "read as Windows-1252, separated by semicolons", when the reading is not the default one. */
   reading?: string;
+  /** One sentence for the Python error the load cell raised, or undefined when it is not a known one. */
+  explainLoadError(error: { ename: string; evalue: string }): string | undefined;
 }
 
 /** Reads `bytes` (the whole file at `path`) and describes it as pandas will load it. Throws UnreadableFileError. */
@@ -32,7 +34,13 @@ export function readTableFile(bytes: Uint8Array, path: string, options: CsvDescr
   if (description.rows === 0) {
     throw new UnreadableFileError(`${path} has no rows of data: there is nothing to plot until rows are added.`);
   }
-  return { format, description, loadCode: pandasLoadCode(path, format, variable), reading: describeReading(format) };
+  return {
+    format,
+    description,
+    loadCode: pandasLoadCode(path, format, variable),
+    reading: describeReading(format),
+    explainLoadError: (error) => explainLoadError(path, format, error),
+  };
 }
 
 function parseJsonRows(bytes: Uint8Array, path: string, format: JsonFormat): unknown[] {

@@ -1,11 +1,10 @@
 // The command palette, menus and toolbar entries: thin handlers over PlotFlow and the core.
 import { readFile, stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { describeCsvText } from '../core/csvDescription.js';
 import { pipFailure } from '../core/kernelQueries.js';
 import { shortenTask } from '../core/plotEngine.js';
+import { readTableFile } from '../core/tableFile.js';
 import type { PlotLibrary } from '../core/prompts.js';
-import { pythonString } from '../kernel/dataFrameSession.js';
 import { API_KEY_SECRET, availableModels, chatModelFromSettings } from './chatModels.js';
 import { UserFixableError, type ErrorPresenter } from './errorPresenter.js';
 import { executeCell } from './notebookCellRunner.js';
@@ -97,7 +96,7 @@ export function registerCommands(
   register('plotwright.plotCsvFile', async (argument) => {
     let uri = argument instanceof vscode.Uri ? argument : undefined;
     if (!uri) {
-      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'CSV files': ['csv'] }, title: 'Plotwright: plot a CSV file' });
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Data files': ['csv', 'tsv', 'tab', 'psv', 'txt', 'jsonl', 'ndjson', 'json'] }, title: 'Plotwright: plot a CSV file' });
       uri = picked?.[0];
     }
     if (!uri) {
@@ -108,21 +107,18 @@ export function registerCommands(
       throw new Error(`${uri.fsPath} is ${(info.size / 1e6).toFixed(0)} MB: open it in a notebook with pandas and use "Plot DataFrame…" instead.`);
     }
     const settings = readSettings(uri);
-    let description;
-    try {
-      description = describeCsvText(await readFile(uri.fsPath, 'utf8'), { mode: settings.dataDescription, sampleRows: settings.sendSampleRows });
-    } catch (error) {
-      throw new Error(`Could not read ${uri.fsPath} as CSV: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    // Sniffs encoding, delimiter and header; an unreadable file throws one sentence that names it.
+    const table = readTableFile(await readFile(uri.fsPath), uri.fsPath, { mode: settings.dataDescription, sampleRows: settings.sendSampleRows });
+    const { description } = table;
     const task = await vscode.window.showInputBox({
       title: `Plotwright: plot ${vscode.workspace.asRelativePath(uri)}`,
-      prompt: `${description.rows.toLocaleString()} rows × ${description.columns} columns. What should the plot show?`,
+      prompt: `${description.rows.toLocaleString()} rows × ${description.columns} columns${table.reading ? `, ${table.reading}` : ''}. What should the plot show?`,
       ignoreFocusOut: true,
     });
     if (!task?.trim()) {
       return undefined;
     }
-    const loadCode = `import pandas as pd\ndf = pd.read_csv(${pythonString(uri.fsPath)})\ndf.head()`;
+    const loadCode = `${table.loadCode}\ndf.head()`;
     const notebook = await vscode.workspace.openNotebookDocument(
       'jupyter-notebook',
       new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, loadCode, 'python')]),
@@ -138,7 +134,8 @@ export function registerCommands(
         report('Loading the CSV in the kernel…');
         const load = await executeCell(notebook.cellAt(0), 120_000, signal);
         if (load.status !== 'ok') {
-          throw new Error(`Loading the CSV in the kernel failed: ${load.error?.ename ?? load.status}: ${load.error?.evalue ?? ''}`);
+          const explained = load.error ? table.explainLoadError(load.error) : undefined;
+          throw new Error(explained ?? `Loading the CSV in the kernel failed: ${load.error?.ename ?? load.status}: ${load.error?.evalue ?? ''}`);
         }
         loaded = true;
       };
