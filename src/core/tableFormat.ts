@@ -314,7 +314,8 @@ function refuseContainer(bytes: Uint8Array, file: string): void {
     throw new UnreadableFileError(`${file} is gzip-compressed: decompress it first (gunzip ${basename(file)}) and plot the file inside.`);
   }
   const probe = bytes.subarray(0, 4096);
-  if (probe.includes(0)) {
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (!utf16 && probe.includes(0)) {
     throw new UnreadableFileError(`${file} contains binary data (NUL bytes), not text: export it as CSV, TSV or JSON lines and plot that file.`);
   }
 }

@@ -35,6 +35,7 @@ describe('sniffTable on each kind of file', () => {
     ['duplicate-names.csv', { kind: 'delimited', encoding: 'utf-8', delimiter: ',', header: true, columns: ['Unnamed: 0', 'value', 'value.1', 'label'] }],
     ['semicolon-decimal-comma.csv', { kind: 'delimited', encoding: 'utf-8', delimiter: ';', header: true, columns: ['Datum', 'Wert', 'Menge'] }],
     ['single-column.csv', { kind: 'delimited', encoding: 'utf-8', delimiter: ',', header: true, columns: ['value'] }],
+    ['excel-unicode.txt', { kind: 'delimited', encoding: 'utf-16', delimiter: '\t', header: true, columns: ['Land', 'Einwohner', 'Fläche'] }],
     ['records.jsonl', { kind: 'json', encoding: 'utf-8', lines: true }],
     ['records.json', { kind: 'json', encoding: 'utf-8', lines: false }],
   ];
