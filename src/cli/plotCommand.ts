@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDescription, type DescriptorMode } from '../core/describe.js';
-import { generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../core/plotEngine.js';
-import { loadPromptTemplates, PLOT_LIBRARIES, TASK_DETAILS, type PlotLibrary, type TaskDetail } from '../core/prompts.js';
+import { formatKernelError, generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../core/plotEngine.js';
+import { loadPromptTemplates, PLOT_LIBRARIES, TASK_DETAILS, type PlotLibrary, type PreviousCode, type TaskDetail } from '../core/prompts.js';
 import { decodeText, sniffTable, UnreadableFileError, type TableFormat } from '../core/tableFormat.js';
 import { checkedRecords, describeReading, explainLoadError, pandasLoadCode } from '../core/tableReaders.js';
 import { DataFrameSession, SetupError } from '../kernel/dataFrameSession.js';
@@ -20,11 +20,13 @@ import { oneOf, positiveNumber, UsageError } from './usageError.js';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 
-const HELP = `Usage: plotwright plot --data <file.csv> --task "<what to plot>" [options]
+const HELP = `Usage: plotwright plot --data <file> --task "<what to plot>" [--from-code <file.py>] [options]
 
   --data FILE            the data, loaded into \`df\` unless --setup is given: CSV, TSV or other delimited
                          text (delimiter, encoding and header row are detected), JSON lines, JSON, Parquet
-  --task TEXT            what to plot, in words
+  --task TEXT            what to plot, in words; with --from-code, the change to make
+  --from-code FILE       refine this code (a plot made earlier, maybe edited) by --task instead of
+                         starting afresh; it is run first, so the model also sees its error
   --setup FILE           Python code that creates \`df\` (default: the pandas call for the detected format)
   --library NAME         matplotlib | seaborn | plotly (default matplotlib)
   --detail LEVEL         full (the task as written) | short (2–3 sentences) | single (one sentence):
@@ -114,6 +116,7 @@ export async function runPlotCommand(args: string[]): Promise<number> {
     options: {
       data: { type: 'string' },
       task: { type: 'string' },
+      'from-code': { type: 'string' },
       setup: { type: 'string' },
       library: { type: 'string' },
       detail: { type: 'string' },
@@ -202,6 +205,18 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       progress(`Reading ${values.data}: ${result.reading}.`);
     }
   }
+  let previousCode: string | undefined;
+  if (values['from-code']) {
+    const codePath = resolve(values['from-code']);
+    if (!existsSync(codePath) || !statSync(codePath).isFile()) {
+      result.error = `The code file ${codePath} does not exist.`;
+      return report();
+    }
+    previousCode = readFileSync(codePath, 'utf8');
+    if (!previousCode.trim()) {
+      throw new UsageError(`--from-code ${values['from-code']} is empty: give the code to change`);
+    }
+  }
   const setupCode = values.setup ? readFileSync(resolve(values.setup), 'utf8') : pandasLoadCode(dataPath, format!);
   const templates = loadPromptTemplates();
   result.promptVersion = templates.version;
@@ -244,6 +259,12 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       result.timings.llmMs += shortened.llmMs;
     }
 
+    let previous: PreviousCode | undefined;
+    if (previousCode) {
+      progress('Running the code to refine…');
+      previous = { code: previousCode, ...(await lastRunError(session, previousCode, timeoutMs, controller.signal)) };
+    }
+
     const stageText: Record<PlotStage, string> = {
       'asking-model': `Asking ${model}…`,
       running: 'Running the code…',
@@ -254,6 +275,7 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       task,
       variable: session.variable,
       dataDescription: formatDescription(description),
+      previous,
       versions: Object.fromEntries(Object.entries(python.versions)),
       maxRepairs,
       timeoutMs,
@@ -297,6 +319,18 @@ export async function runPlotCommand(args: string[]): Promise<number> {
     rmSync(workDir, { recursive: true, force: true });
   }
   return report();
+}
+
+/** Runs the code to refine on a fresh copy of the data: its error, if any, goes into the prompt. */
+async function lastRunError(session: DataFrameSession, code: string, timeoutMs: number, signal: AbortSignal): Promise<{ error?: string }> {
+  const run = await session.run(code, 0, { timeoutMs, signal });
+  if (run.status === 'ok') {
+    return {};
+  }
+  if (run.error) {
+    return { error: formatKernelError(run.error) };
+  }
+  return { error: run.status === 'timeout' ? `It did not finish within ${timeoutMs / 1000} seconds.` : `The kernel ${run.status === 'died' ? 'died while running it' : `stopped it (${run.status})`}.` };
 }
 
 function describeFailure(error: unknown): string {

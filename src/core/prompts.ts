@@ -74,6 +74,15 @@ export interface PlotPromptInput {
   variable: string;
   /** e.g. { python: '3.11.2', pandas: '1.5.3', matplotlib: '3.6.3' }; omitted when unknown. */
   versions?: Record<string, string | undefined>;
+  /** A follow-up: `task` is then the change to make to this code. */
+  previous?: PreviousCode;
+}
+
+export interface PreviousCode {
+  /** The code as it is now, edits included. */
+  code: string;
+  /** The traceback of its last run, when it failed. */
+  error?: string;
 }
 
 export function formatVersions(versions: Record<string, string | undefined>): string {
@@ -90,7 +99,12 @@ export function buildPlotMessages(templates: PromptTemplates, input: PlotPromptI
     parts.push(fillTemplate(templates.get('environment'), { versions }));
   }
   parts.push(fillTemplate(templates.get('data'), { variable: input.variable, description: input.dataDescription }));
-  parts.push(fillTemplate(templates.get('task'), { task: input.task.trim() }));
+  if (input.previous) {
+    const lastRun = input.previous.error ? `\n\n${fillTemplate(templates.get('refine-last-error'), { error: input.previous.error })}` : '';
+    parts.push(fillTemplate(templates.get('refine'), { code: input.previous.code.trim(), lastRun, instruction: input.task.trim() }));
+  } else {
+    parts.push(fillTemplate(templates.get('task'), { task: input.task.trim() }));
+  }
   return [
     { role: 'system', content: templates.get('system') },
     { role: 'user', content: parts.join('\n\n') },

@@ -75,6 +75,25 @@ describe('prompt templates', () => {
     assert.match(user, /Matplotlib only/);
   });
 
+  it('asks for a change to existing code, with its last error when it failed', () => {
+    const refine = (error?: string) =>
+      String(
+        buildPlotMessages(templates, {
+          library: 'seaborn',
+          task: ' Make the bars horizontal ',
+          dataDescription: 'The DataFrame `df` has 3 rows.',
+          variable: 'df',
+          previous: { code: 'sns.barplot(data=df, x="a", y="b")\n\n', error },
+        })[1].content,
+      );
+    const ok = refine();
+    assert.match(ok, /Seaborn/);
+    assert.match(ok, /The DataFrame `df` has 3 rows\./);
+    assert.match(ok, /```python\nsns\.barplot\(data=df, x="a", y="b"\)\n```\n\nChange it as follows:\nMake the bars horizontal\n\nKeep everything else/);
+    assert.doesNotMatch(ok, /The chart to draw/);
+    assert.match(refine('KeyError: \'a\''), /```\n\nWhen it last ran, it failed:\n\n```\nKeyError: 'a'\n```\n\nChange it as follows:/);
+  });
+
   it('formats versions and asks for shortening at two levels', () => {
     assert.equal(formatVersions({ a: '1', b: undefined, c: '2' }), 'a 1, c 2');
     assert.match(String(buildShortenMessages(templates, 'long task', 'short')[1].content), /two or three sentences:\n\nlong task/);

@@ -189,6 +189,64 @@ describe('plotwright plot', () => {
     assert.equal(mock.chatRequests().length, before);
   });
 
+  it('refines existing code by a follow-up, with the data description, the code and the instruction', async () => {
+    const existing = join(out, 'bars.py');
+    // As the user left it: edited after generation (the colour).
+    writeFileSync(existing, 'import matplotlib.pyplot as plt\nplt.bar(df["Distance"], df["Density"], color="teal")\nplt.title("Density")\nplt.show()\n');
+    mock.enqueue({
+      content: answer('import matplotlib.pyplot as plt\nplt.barh(df["Distance"], df["Density"], color="teal")\nplt.title("Density")\nplt.show()'),
+    });
+    const before = mock.chatRequests().length;
+    const result = await plotwright([
+      'plot', '--data', csv, '--from-code', existing, '--task', 'Make the bars horizontal', '--base-url', mock.baseUrl,
+      '--out', join(out, 'refined.png'), '--json',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.json!.attempts.length, 1);
+    assert.match(result.json!.code, /plt\.barh/);
+    assertPng(result.json!.pngPath);
+    const [sent] = mock.chatRequests().slice(before);
+    const prompt = String(sent.body?.messages?.[1].content);
+    assert.match(prompt, /- Distance: int64\n- Density: int64\n- Temperature: int64/);
+    assert.ok(prompt.includes('```python\nimport matplotlib.pyplot as plt\nplt.bar(df["Distance"], df["Density"], color="teal")\nplt.title("Density")\nplt.show()\n```'), prompt);
+    assert.match(prompt, /Change it as follows:\nMake the bars horizontal/);
+    assert.doesNotMatch(prompt, /When it last ran, it failed/);
+    assert.doesNotMatch(prompt, /The chart to draw:/);
+  });
+
+  it('refines code that fails: the model sees its error, and a failing answer is still repaired', async () => {
+    const broken = join(out, 'broken.py');
+    writeFileSync(broken, 'import matplotlib.pyplot as plt\nplt.plot(df["distance"], df["Density"])\nplt.show()\n');
+    mock.enqueue(
+      { content: answer('import matplotlib.pyplot as plt\nplt.plot(df["Distance"], df["Density"])\nplt.yscale("logg")\nplt.show()') },
+      { content: answer('import matplotlib.pyplot as plt\nplt.plot(df["Distance"], df["Density"])\nplt.yscale("symlog")\nplt.show()') },
+    );
+    const before = mock.chatRequests().length;
+    const result = await plotwright([
+      'plot', '--data', csv, '--from-code', broken, '--task', 'log scale on y', '--base-url', mock.baseUrl,
+      '--out', join(out, 'refined-broken.png'), '--json',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.json!.attempts.length, 2);
+    assert.match(result.json!.attempts[0].error ?? '', /ValueError/);
+    assertPng(result.json!.pngPath);
+    const sent = mock.chatRequests().slice(before);
+    assert.equal(sent.length, 2);
+    assert.match(String(sent[0].body?.messages?.[1].content), /When it last ran, it failed:\n\n```\n[\s\S]*KeyError: 'distance'[\s\S]*```\n\nChange it as follows:\nlog scale on y/);
+    assert.match(String(sent[1].body?.messages?.[3].content), /Running your code failed:[\s\S]*logg/);
+  });
+
+  it('names a missing or empty --from-code file', async () => {
+    const missing = await plotwright(['plot', '--data', csv, '--from-code', join(out, 'nope.py'), '--task', 'x', '--base-url', mock.baseUrl]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /The code file .*nope\.py does not exist\./);
+    const empty = join(out, 'empty.py');
+    writeFileSync(empty, '\n');
+    const usage = await plotwright(['plot', '--data', csv, '--from-code', empty, '--task', 'x', '--base-url', mock.baseUrl]);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--from-code .*empty\.py is empty: give the code to change/);
+  });
+
   it('plots a semicolon-separated Latin-1 file, saying how it read it', async () => {
     const data = resolve(import.meta.dirname, '..', 'fixtures', 'tables', 'semicolon-latin1.csv');
     mock.enqueue({ content: answer('import matplotlib.pyplot as plt\nplt.bar(df["Stadt"], df["Umsatz"])\nplt.show()') });
