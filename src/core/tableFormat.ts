@@ -63,66 +63,91 @@ export interface RawRecord {
  * and blank lines are skipped. `complete` is false when `limit` stopped the split early.
  */
 export function splitRecords(text: string, delimiter: string, limit = Infinity): { records: RawRecord[]; complete: boolean } {
+  const QUOTE = 34;
+  const LF = 10;
+  const CR = 13;
+  const delim = delimiter.charCodeAt(0);
+  const n = text.length;
   const records: RawRecord[] = [];
   let fields: string[] = [];
-  let field = '';
-  let inQuotes = false;
-  let fieldStart = true;
   let line = 1;
   let recordLine = 1;
-  const endRecord = () => {
+  let i = 0;
+  // One field per pass, read by slicing (not char by char: files run to hundreds of megabytes).
+  while (i < n) {
+    let field: string;
+    let c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      let value = '';
+      let from = i + 1;
+      for (;;) {
+        const close = text.indexOf('"', from);
+        if (close < 0) {
+          // Unclosed: the rest of the text is the field, as pandas reads it.
+          value += text.slice(from);
+          i = n;
+          break;
+        }
+        value += text.slice(from, close);
+        if (text.charCodeAt(close + 1) === QUOTE) {
+          value += '"';
+          from = close + 2;
+        } else {
+          i = close + 1;
+          break;
+        }
+      }
+      line += countNewlines(value);
+      // Characters after the closing quote, up to the delimiter, belong to the field.
+      let j = i;
+      while (j < n && (c = text.charCodeAt(j)) !== delim && c !== LF && c !== CR) {
+        j++;
+      }
+      field = value + text.slice(i, j);
+      i = j;
+    } else {
+      let j = i;
+      while (j < n && (c = text.charCodeAt(j)) !== delim && c !== LF && c !== CR) {
+        j++;
+      }
+      field = text.slice(i, j);
+      i = j;
+    }
     fields.push(field);
+    if (i < n && text.charCodeAt(i) === delim) {
+      i++;
+      if (i === n) {
+        fields.push('');
+      } else {
+        continue;
+      }
+    }
+    // End of record: a newline (CRLF counts once) or the end of the text.
     if (!(fields.length === 1 && fields[0] === '')) {
       records.push({ fields, line: recordLine, endLine: line });
     }
     fields = [];
-    field = '';
-    fieldStart = true;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inQuotes) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else {
-          inQuotes = false;
-        }
-      } else {
-        if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) {
-          line++;
-        }
-        field += c;
-      }
-      continue;
-    }
-    if (c === '"' && fieldStart) {
-      inQuotes = true;
-      fieldStart = false;
-    } else if (c === delimiter) {
-      fields.push(field);
-      field = '';
-      fieldStart = true;
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') {
-        i++;
-      }
-      endRecord();
+    if (i < n) {
+      i += text.charCodeAt(i) === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
       line++;
-      recordLine = line;
-      if (records.length >= limit) {
-        return { records, complete: i + 1 >= text.length };
-      }
-    } else {
-      field += c;
-      fieldStart = false;
     }
-  }
-  if (field !== '' || fields.length > 0) {
-    endRecord();
+    recordLine = line;
+    if (records.length >= limit && i < n) {
+      return { records, complete: false };
+    }
   }
   return { records, complete: true };
+}
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 10 || (c === 13 && text.charCodeAt(k + 1) !== 10)) {
+      count++;
+    }
+  }
+  return count;
 }
 
 const NUMBER = /^\s*[+-]?(\d+([.,]\d*)?([eE][+-]?\d+)?|[.,]\d+([eE][+-]?\d+)?)\s*$/;
@@ -275,12 +300,8 @@ const CP1252_C1 = [
   0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
 ];
 
-function decodeSingleByte(bytes: Uint8Array, codePoint: (byte: number) => number): string {
-  const parts: string[] = [];
-  for (let i = 0; i < bytes.length; i += 8192) {
-    parts.push(String.fromCharCode(...Array.from(bytes.subarray(i, i + 8192), codePoint)));
-  }
-  return parts.join('');
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 /** The text as Python decodes it with `encoding` (no BOM). */
@@ -293,9 +314,9 @@ export function decodeText(bytes: Uint8Array, encoding: TextEncoding): string {
     case 'utf-16':
       return new TextDecoder(bytes[0] === 0xfe ? 'utf-16be' : 'utf-16le').decode(bytes);
     case 'cp1252':
-      return decodeSingleByte(bytes, (b) => (b >= 0x80 && b <= 0x9f ? CP1252_C1[b - 0x80] || b : b));
+      return latin1(bytes).replace(/[\u0080-\u009f]/g, (c) => String.fromCharCode(CP1252_C1[c.charCodeAt(0) - 0x80] || c.charCodeAt(0)));
     case 'latin-1':
-      return decodeSingleByte(bytes, (b) => b);
+      return latin1(bytes);
   }
 }
 

@@ -74,10 +74,16 @@ export function arqueroCsvInput(bytes: Uint8Array, file: string, format: Delimit
   const text = decodeText(bytes, format.encoding);
   const records = checkedRecords(text, file, format);
   // Blank lines out, quoted newlines kept: only the lines some record spans.
-  const lines = text.split(/\r\n|\r|\n/);
-  const kept = records.flatMap((r) => lines.slice(r.line - 1, r.endLine));
+  const contiguous = records.every((r, i) => r.line === (i === 0 ? 1 : records[i - 1].endLine + 1));
+  let kept: string;
+  if (contiguous) {
+    kept = text.replace(/[\r\n]+$/, '');
+  } else {
+    const lines = text.split(/\r\n|\r|\n/);
+    kept = records.flatMap((r) => lines.slice(r.line - 1, r.endLine)).join('\n');
+  }
   return {
-    text: kept.join('\n'),
+    text: kept,
     options: { delimiter: format.delimiter, header: false, names: format.columns, skip: format.header ? 1 : 0, autoType: false },
   };
 }
