@@ -14,7 +14,7 @@ export function isMissing(raw: string | null | undefined): boolean {
 }
 
 /** The dtype pandas' read_csv gives a column of raw strings (its default inference, no date parsing). */
-export function pandasDtype(values: ArrayLike<string | null | undefined>): string {
+export function pandasDtype(values: ArrayLike<string | null | undefined>, decimal: '.' | ',' = '.'): string {
   let ints = 0;
   let floats = 0;
   let bools = 0;
@@ -25,7 +25,9 @@ export function pandasDtype(values: ArrayLike<string | null | undefined>): strin
       nulls++;
       continue;
     }
-    const v = (raw as string).trim();
+    const text = (raw as string).trim();
+    // With decimal=',' a point is no number's part: "1.5" stays text, "1,5" is 1.5.
+    const v = decimal === ',' ? (text.includes('.') ? '\u0000' : text.replace(',', '.')) : text;
     if (INTEGER.test(v)) {
       ints++;
     } else if (FLOAT.test(v)) {
@@ -84,7 +86,7 @@ export interface CsvDescribeOptions {
   sampleRows?: boolean;
   limits?: DescribeLimits;
   /** arquero parse options (delimiter, names, rows to skip) from the file sniffer; default: comma-separated with a header. */
-  csv?: { delimiter?: string; header?: boolean; names?: string[]; skip?: number };
+  csv?: { delimiter?: string; header?: boolean; names?: string[]; skip?: number; decimal?: '.' | ',' };
 }
 
 export function describeCsvText(text: string, options: CsvDescribeOptions = {}): DataFrameDescription {
@@ -94,8 +96,14 @@ export function describeCsvText(text: string, options: CsvDescribeOptions = {}):
   // Raw strings: pandas' inference is applied below, not arquero's (which parses dates, and reads "0.0" as an integer).
   const table = fromCSV(text, { ...options.csv, autoType: false });
   const names = table.columnNames();
-  const columns = names.map((name) => Array.from(table.array(name) as ArrayLike<string | null | undefined>, (v) => v ?? null));
-  return describeRawColumns(names, columns, columns.map(pandasDtype), options);
+  const raw = names.map((name) => Array.from(table.array(name) as ArrayLike<string | null | undefined>, (v) => v ?? null));
+  const decimal = options.csv?.decimal ?? '.';
+  const dtypes = raw.map((column) => pandasDtype(column, decimal));
+  // Numbers with decimal commas are read as pandas reads them: 1,5 is 1.5.
+  const columns = raw.map((column, i) =>
+    decimal === ',' && (dtypes[i] === 'float64' || dtypes[i] === 'int64') ? column.map((v) => v?.replace(',', '.') ?? null) : column,
+  );
+  return describeRawColumns(names, columns, dtypes, options);
 }
 
 /**

@@ -12,6 +12,8 @@ export interface DelimitedFormat {
   delimiter: Delimiter;
   /** False when the first record is data: the columns are then named `column_1`, `column_2`, … */
   header: boolean;
+  /** ',' for files written with decimal commas (`1,5`), as spreadsheets in much of Europe save them. */
+  decimal: '.' | ',';
   /** The column names pandas will give the frame. */
   columns: string[];
 }
@@ -242,6 +244,32 @@ export function sniffHeader(records: RawRecord[]): boolean {
   return !(dataVotes > 0 && headerVotes === 0);
 }
 
+const DECIMAL_COMMA = /^\s*[+-]?\d+,\d+\s*$/;
+const DECIMAL_POINT = /^\s*[+-]?\d*\.\d+\s*$/;
+const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
+
+/**
+ * ',' when some column holds numbers written with a decimal comma (and only those, integers and missing
+ * values) and no value anywhere is written with a decimal point; a comma-separated file never has them.
+ */
+export function sniffDecimal(rows: RawRecord[], delimiter: Delimiter): '.' | ',' {
+  if (delimiter === ',' || rows.length === 0) {
+    return '.';
+  }
+  const width = Math.max(...rows.map((r) => r.fields.length));
+  let commaColumns = 0;
+  for (let c = 0; c < width; c++) {
+    const values = rows.map((r) => r.fields[c]).filter((v): v is string => v !== undefined && !MISSING.has(v.trim()));
+    if (values.some((v) => DECIMAL_POINT.test(v))) {
+      return '.';
+    }
+    if (values.some((v) => DECIMAL_COMMA.test(v)) && values.every((v) => DECIMAL_COMMA.test(v) || INTEGER_TEXT.test(v))) {
+      commaColumns++;
+    }
+  }
+  return commaColumns > 0 ? ',' : '.';
+}
+
 /** Column names as pandas makes them from a header row: `Unnamed: i` for blanks, `.1`, `.2` for repeats. */
 export function pandasColumnNames(header: string[]): string[] {
   const named = header.map((name, i) => (name === '' ? `Unnamed: ${i}` : name));
@@ -387,5 +415,6 @@ export function sniffTable(bytes: Uint8Array, file: string): TableFormat {
   const header = sniffHeader(records);
   const width = Math.max(...records.map((r) => r.fields.length));
   const columns = header ? pandasColumnNames(records[0].fields) : Array.from({ length: width }, (_, i) => `column_${i + 1}`);
-  return { kind: 'delimited', encoding, delimiter, header, columns };
+  const decimal = sniffDecimal(header ? records.slice(1) : records, delimiter);
+  return { kind: 'delimited', encoding, delimiter, header, decimal, columns };
 }

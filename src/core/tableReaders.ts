@@ -29,7 +29,8 @@ export function pandasReadCall(path: string, format: TableFormat): string {
   }
   const sep = format.delimiter === ',' ? '' : `, sep=${py(format.delimiter)}`;
   const header = format.header ? '' : `, header=None, names=[${format.columns.map(py).join(', ')}]`;
-  return `pd.read_csv(${py(path)}${sep}${encoding}${header})`;
+  const decimal = format.decimal === ',' ? ', decimal=","' : '';
+  return `pd.read_csv(${py(path)}${sep}${encoding}${header}${decimal})`;
 }
 
 /** The cell that loads the file into `variable`. */
@@ -52,6 +53,9 @@ export function describeReading(format: TableFormat): string | undefined {
   if (format.delimiter !== ',') {
     parts.push(`separated by ${DELIMITER_NAMES[format.delimiter]}`);
   }
+  if (format.decimal === ',') {
+    parts.push('with decimal commas');
+  }
   if (!format.header) {
     const names = format.columns.length > 2 ? `${format.columns[0]} … ${format.columns[format.columns.length - 1]}` : format.columns.join(', ');
     parts.push(`without a header row (columns named ${names})`);
@@ -62,7 +66,7 @@ export function describeReading(format: TableFormat): string | undefined {
 export interface ArqueroCsvInput {
   /** The decoded text without a BOM and without blank lines (pandas skips them; arquero would make rows of them). */
   text: string;
-  options: { delimiter: string; header: false; names: string[]; skip: number; autoType: false };
+  options: { delimiter: string; header: false; names: string[]; skip: number; autoType: false; decimal: '.' | ',' };
 }
 
 /**
@@ -84,7 +88,7 @@ export function arqueroCsvInput(bytes: Uint8Array, file: string, format: Delimit
   }
   return {
     text: kept,
-    options: { delimiter: format.delimiter, header: false, names: format.columns, skip: format.header ? 1 : 0, autoType: false },
+    options: { delimiter: format.delimiter, header: false, names: format.columns, skip: format.header ? 1 : 0, autoType: false, decimal: format.decimal },
   };
 }
 

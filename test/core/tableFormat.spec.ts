@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import {
   decodeText,
   pandasColumnNames,
+  sniffDecimal,
   sniffDelimiter,
   sniffEncoding,
   sniffHeader,
@@ -15,6 +16,7 @@ import {
   UnreadableFileError,
   type TableFormat,
 } from '../../src/core/tableFormat.js';
+import { pandasDtype } from '../../src/core/csvDescription.js';
 import { arqueroCsvInput, describeReading, explainLoadError, pandasLoadCode, pandasReadCall } from '../../src/core/tableReaders.js';
 
 const FIXTURES = resolve(import.meta.dirname, '..', 'fixtures', 'tables');
@@ -24,18 +26,18 @@ const records = (text: string, delimiter = ',') => splitRecords(text, delimiter)
 
 describe('sniffTable on each kind of file', () => {
   const cases: Array<[string, TableFormat]> = [
-    ['semicolon-latin1.csv', { kind: 'delimited', encoding: 'latin-1', delimiter: ';', header: true, columns: ['Stadt', 'Monat', 'Umsatz', 'Anteil'] }],
-    ['windows1252.csv', { kind: 'delimited', encoding: 'cp1252', delimiter: ',', header: true, columns: ['product', 'price_eur', 'note'] }],
-    ['tab-separated.tsv', { kind: 'delimited', encoding: 'utf-8', delimiter: '\t', header: true, columns: ['region', 'year', 'sales', 'active'] }],
-    ['pipe-separated.txt', { kind: 'delimited', encoding: 'utf-8', delimiter: '|', header: true, columns: ['id', 'name', 'score'] }],
-    ['utf8-bom.csv', { kind: 'delimited', encoding: 'utf-8-sig', delimiter: ',', header: true, columns: ['city', 'temp_c'] }],
-    ['quoted-newlines.csv', { kind: 'delimited', encoding: 'utf-8', delimiter: ',', header: true, columns: ['id', 'comment', 'rating'] }],
-    ['no-header.csv', { kind: 'delimited', encoding: 'utf-8', delimiter: ',', header: false, columns: ['column_1', 'column_2', 'column_3'] }],
-    ['no-header-pipe.psv', { kind: 'delimited', encoding: 'utf-8', delimiter: '|', header: false, columns: ['column_1', 'column_2', 'column_3'] }],
-    ['duplicate-names.csv', { kind: 'delimited', encoding: 'utf-8', delimiter: ',', header: true, columns: ['Unnamed: 0', 'value', 'value.1', 'label'] }],
-    ['semicolon-decimal-comma.csv', { kind: 'delimited', encoding: 'utf-8', delimiter: ';', header: true, columns: ['Datum', 'Wert', 'Menge'] }],
-    ['single-column.csv', { kind: 'delimited', encoding: 'utf-8', delimiter: ',', header: true, columns: ['value'] }],
-    ['excel-unicode.txt', { kind: 'delimited', encoding: 'utf-16', delimiter: '\t', header: true, columns: ['Land', 'Einwohner', 'Fläche'] }],
+    ['semicolon-latin1.csv', { kind: 'delimited', encoding: 'latin-1', delimiter: ';', header: true, decimal: '.', columns: ['Stadt', 'Monat', 'Umsatz', 'Anteil'] }],
+    ['windows1252.csv', { kind: 'delimited', encoding: 'cp1252', delimiter: ',', header: true, decimal: '.', columns: ['product', 'price_eur', 'note'] }],
+    ['tab-separated.tsv', { kind: 'delimited', encoding: 'utf-8', delimiter: '\t', header: true, decimal: '.', columns: ['region', 'year', 'sales', 'active'] }],
+    ['pipe-separated.txt', { kind: 'delimited', encoding: 'utf-8', delimiter: '|', header: true, decimal: '.', columns: ['id', 'name', 'score'] }],
+    ['utf8-bom.csv', { kind: 'delimited', encoding: 'utf-8-sig', delimiter: ',', header: true, decimal: '.', columns: ['city', 'temp_c'] }],
+    ['quoted-newlines.csv', { kind: 'delimited', encoding: 'utf-8', delimiter: ',', header: true, decimal: '.', columns: ['id', 'comment', 'rating'] }],
+    ['no-header.csv', { kind: 'delimited', encoding: 'utf-8', delimiter: ',', header: false, decimal: '.', columns: ['column_1', 'column_2', 'column_3'] }],
+    ['no-header-pipe.psv', { kind: 'delimited', encoding: 'utf-8', delimiter: '|', header: false, decimal: '.', columns: ['column_1', 'column_2', 'column_3'] }],
+    ['duplicate-names.csv', { kind: 'delimited', encoding: 'utf-8', delimiter: ',', header: true, decimal: '.', columns: ['Unnamed: 0', 'value', 'value.1', 'label'] }],
+    ['semicolon-decimal-comma.csv', { kind: 'delimited', encoding: 'utf-8', delimiter: ';', header: true, decimal: ',', columns: ['Datum', 'Wert', 'Menge'] }],
+    ['single-column.csv', { kind: 'delimited', encoding: 'utf-8', delimiter: ',', header: true, decimal: '.', columns: ['value'] }],
+    ['excel-unicode.txt', { kind: 'delimited', encoding: 'utf-16', delimiter: '\t', header: true, decimal: '.', columns: ['Land', 'Einwohner', 'Fläche'] }],
     ['records.jsonl', { kind: 'json', encoding: 'utf-8', lines: true }],
     ['records.json', { kind: 'json', encoding: 'utf-8', lines: false }],
   ];
@@ -82,7 +84,7 @@ describe('what cannot be read gets one sentence with the file, the problem and t
     );
   });
   it('errors pandas raises in the kernel', () => {
-    const csv: TableFormat = { kind: 'delimited', encoding: 'utf-8', delimiter: ';', header: true, columns: ['a', 'b'] };
+    const csv: TableFormat = { kind: 'delimited', encoding: 'utf-8', delimiter: ';', header: true, decimal: '.', columns: ['a', 'b'] };
     assert.equal(
       explainLoadError('x.csv', csv, { ename: 'ParserError', evalue: 'Error tokenizing data. C error: Expected 2 fields in line 7, saw 3\n' }),
       "x.csv: line 7 has 3 fields separated by semicolons but the header has 2: put quotes around values that contain ';', or fix that line.",
@@ -169,6 +171,26 @@ describe('sniffHeader', () => {
   });
 });
 
+describe('sniffDecimal', () => {
+  const decimal = (text: string, delimiter: ';' | ',' | '\t' = ';') => sniffDecimal(records(text, delimiter).slice(1), delimiter);
+  it('finds decimal commas in a file not separated by commas', () => {
+    assert.equal(decimal('x;y\n1,5;a\n2;b\n'), ',');
+    assert.equal(decimal('x\ty\n-0,25\t3\n\t4\n', '\t'), ',');
+  });
+  it('keeps the point when any value uses one, when there are only integers, and in comma-separated files', () => {
+    assert.equal(decimal('x;y\n1,5;2.5\n'), '.');
+    assert.equal(decimal('x;y\n1;2\n'), '.');
+    assert.equal(decimal('x,y\n"1,5",2\n', ','), '.');
+    // Thousands or a list, not a number: "1,5,7".
+    assert.equal(decimal('x;y\n1,5,7;a\n'), '.');
+  });
+  it('gives pandas dtypes for decimal-comma values', () => {
+    assert.equal(pandasDtype(['1,5', '2', ''], ','), 'float64');
+    assert.equal(pandasDtype(['1', '2'], ','), 'int64');
+    assert.equal(pandasDtype(['1.5', '2,5'], ','), 'object');
+  });
+});
+
 describe('splitRecords', () => {
   it('splits like pandas: quotes only at a field start, doubled quotes, CRLF, blank lines skipped', () => {
     const split = records('a,b\r\n"x ""y""",z"w\r\n\r\n"multi\r\nline",2\r\n');
@@ -196,6 +218,10 @@ describe('the two readers the decision gives', () => {
       pandasReadCall('n.csv', sniffTable(fixture('no-header.csv'), 'n.csv')),
       'pd.read_csv("n.csv", header=None, names=["column_1", "column_2", "column_3"])',
     );
+    assert.equal(
+      pandasReadCall('d.csv', sniffTable(fixture('semicolon-decimal-comma.csv'), 'd.csv')),
+      'pd.read_csv("d.csv", sep=";", decimal=",")',
+    );
     assert.equal(pandasReadCall('r.jsonl', { kind: 'json', encoding: 'utf-8', lines: true }), 'pd.read_json("r.jsonl", lines=True, dtype=False, convert_dates=False)');
     assert.equal(pandasReadCall('p.parquet', { kind: 'parquet' }), 'pd.read_parquet("p.parquet")');
     assert.equal(pandasLoadCode('C:\\data\\"q".csv', sniffTable(bytes('a,b\n1,2\n'), 'q.csv')), 'import pandas as pd\ndf = pd.read_csv("C:\\\\data\\\\\\"q\\".csv")');
@@ -204,7 +230,7 @@ describe('the two readers the decision gives', () => {
     const format = sniffTable(fixture('quoted-newlines.csv'), 'q.csv') as Extract<TableFormat, { kind: 'delimited' }>;
     const input = arqueroCsvInput(fixture('quoted-newlines.csv'), 'q.csv', format);
     assert.equal(input.text, 'id,comment,rating\n1,"Great, really\ngreat",5\n2,"She said ""hi""\nthen left\n\nlater",3\n3,plain,4');
-    assert.deepEqual(input.options, { delimiter: ',', header: false, names: ['id', 'comment', 'rating'], skip: 1, autoType: false });
+    assert.deepEqual(input.options, { delimiter: ',', header: false, names: ['id', 'comment', 'rating'], skip: 1, autoType: false, decimal: '.' });
     const bom = arqueroCsvInput(fixture('utf8-bom.csv'), 'b.csv', sniffTable(fixture('utf8-bom.csv'), 'b.csv') as Extract<TableFormat, { kind: 'delimited' }>);
     assert.ok(bom.text.startsWith('city,'));
   });

@@ -82,6 +82,8 @@ describe('awkward files: the arquero description and the kernel agree', () => {
     assert.equal(reading('utf8-bom.csv'), 'read as UTF-8 with a byte-order mark');
     assert.equal(reading('tab-separated.tsv'), 'read separated by tabs');
     assert.equal(reading('no-header.csv'), 'read without a header row (columns named column_1 … column_3)');
+    assert.equal(reading('semicolon-decimal-comma.csv'), 'read separated by semicolons, with decimal commas');
+    assert.equal(reading('excel-unicode.txt'), 'read as UTF-16, separated by tabs');
     assert.equal(reading('crlf-utf8.csv'), undefined);
     assert.equal(reading('records.jsonl'), undefined);
   });
