@@ -96,7 +96,7 @@ export function registerCommands(
   register('plotwright.plotCsvFile', async (argument) => {
     let uri = argument instanceof vscode.Uri ? argument : undefined;
     if (!uri) {
-      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Data files': ['csv', 'tsv', 'tab', 'psv', 'txt', 'jsonl', 'ndjson', 'json'] }, title: 'Plotwright: plot a CSV file' });
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Data files': ['csv', 'tsv', 'tab', 'psv', 'txt', 'jsonl', 'ndjson', 'json'] }, title: 'Plotwright: plot a data file' });
       uri = picked?.[0];
     }
     if (!uri) {
