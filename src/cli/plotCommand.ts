@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDescription, type DescriptorMode } from '../core/describe.js';
 import { generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../core/plotEngine.js';
+import type { LintFinding } from '../core/plotLint.js';
 import { loadPromptTemplates, PLOT_LIBRARIES, TASK_DETAILS, type PlotLibrary, type TaskDetail } from '../core/prompts.js';
 import { DataFrameSession, readCsvSetup, SetupError } from '../kernel/dataFrameSession.js';
 import { HeadlessKernel } from '../kernel/headlessKernel.js';
@@ -47,7 +48,7 @@ export interface PlotCommandResult {
   model: string;
   task: string;
   code: string;
-  attempts: Array<{ code: string; error?: string; hasPlot: boolean }>;
+  attempts: Array<{ code: string; error?: string; hasPlot: boolean; lint?: LintFinding[] }>;
   pngPath?: string;
   pngPaths?: string[];
   wrongLibrary?: boolean;
@@ -55,6 +56,8 @@ export interface PlotCommandResult {
   timings: { llmMs: number; execMs: number };
   promptVersion?: string;
   error?: string;
+  /** Plot-lint findings on the final figure. */
+  lint: LintFinding[];
 }
 
 function suffixed(path: string, index: number): string {
@@ -62,7 +65,8 @@ function suffixed(path: string, index: number): string {
 }
 
 async function writeFigures(outcome: PlotOutcome, outPath: string, renderer: PlotlyRenderer): Promise<string[]> {
-  const last = outcome.attempts[outcome.attempts.length - 1];
+  // The attempt whose code is the answer (a lint-driven repair that lost the plot is not it).
+  const last = [...outcome.attempts].reverse().find((a) => a.hasPlot && a.code === outcome.code) ?? outcome.attempts[outcome.attempts.length - 1];
   if (!last?.result) {
     return [];
   }
@@ -131,6 +135,7 @@ export async function runPlotCommand(args: string[]): Promise<number> {
     attempts: [],
     usage: { promptTokens: 0, completionTokens: 0 },
     timings: { llmMs: 0, execMs: 0 },
+    lint: [],
   };
   const report = (): number => {
     if (json) {
@@ -139,6 +144,9 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       console.log(`Plot written to ${result.pngPaths?.join(', ')}`);
       if (result.wrongLibrary) {
         console.log(`Warning: ${result.error}`);
+      }
+      for (const finding of result.lint) {
+        console.log(`Note (${finding.rule}): ${finding.message}`);
       }
     } else {
       console.error(`plotwright plot: ${result.error}`);
@@ -200,7 +208,7 @@ export async function runPlotCommand(args: string[]): Promise<number> {
     const stageText: Record<PlotStage, string> = {
       'asking-model': `Asking ${model}…`,
       running: 'Running the code…',
-      repairing: 'Repairing from the error…',
+      repairing: 'Repairing…',
     };
     const outcome = await generatePlot(chat, templates, session, {
       library,
@@ -219,12 +227,14 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       code: a.code,
       ...(a.error ? { error: a.error } : {}),
       hasPlot: a.hasPlot,
+      ...(a.lint && a.lint.length > 0 ? { lint: a.lint } : {}),
     }));
     result.usage.promptTokens += outcome.usage.promptTokens;
     result.usage.completionTokens += outcome.usage.completionTokens;
     result.timings.llmMs += outcome.timings.llmMs;
     result.timings.execMs += outcome.timings.execMs;
     result.wrongLibrary = outcome.wrongLibrary;
+    result.lint = outcome.lint;
     if (outcome.error) {
       result.error = outcome.ok ? outcome.error : `No plot after ${outcome.attempts.length} attempt(s): ${outcome.error}`;
     }
