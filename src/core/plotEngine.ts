@@ -129,7 +129,16 @@ export async function generatePlot(
     throwIfAborted(request.signal);
     request.onProgress?.(round === 0 ? 'asking-model' : 'repairing', round);
     const started = Date.now();
-    const answer = await model.complete(conversation, { signal: request.signal });
+    let answer;
+    try {
+      answer = await model.complete(conversation, { signal: request.signal });
+    } catch (error) {
+      // A failed request after a working plot (a lint-driven repair) never costs that plot.
+      if (lintedPlot && !request.signal?.aborted) {
+        return finish(false);
+      }
+      throw error;
+    }
     const llmMs = Date.now() - started;
     timings.llmMs += llmMs;
     usage = addUsage(usage, answer.usage);

@@ -1,7 +1,7 @@
 // Plot lint: problems a drawn figure shows that "the code ran" does not catch. Works on figure
 // summaries only (src/kernel/figureSummary.ts), so it is deterministic and costs no model call.
 // Each rule, and where it cannot see, is described in docs/benchmark.md ("Plot lint").
-import type { AxesSummary, AxisSummary, FigureSummary } from '../kernel/figureSummary.js';
+import type { ArtistSummary, AxesSummary, AxisSummary, FigureSummary } from '../kernel/figureSummary.js';
 import { gridCells } from './figureGrid.js';
 
 export type LintRule =
@@ -24,6 +24,8 @@ export interface LintOptions {
   task?: string;
 }
 
+const SERIES_TYPES = new Set<ArtistSummary['type']>(['line', 'scatter', 'bar', 'area', 'pie', 'heatmap', 'box', 'violin']);
+
 const TITLE_ASKED = /\btitle[ds]?\b/i;
 const LABELS_ASKED = [
   /\b(?:axis|axes)\s+(?:labels?|titles?)\b/i,
@@ -43,8 +45,13 @@ export function requestedLabels(task: string): { title: boolean; x: boolean; y: 
   return { title: TITLE_ASKED.test(task), x: labels && (x || !y), y: labels && (y || !x) };
 }
 
+/** Drawn content: data, a table, or free text (a figure of annotations is not empty). */
 function hasData(axes: AxesSummary): boolean {
-  return axes.artists.some((artist) => artist.points > 0);
+  return axes.artists.some((artist) => artist.points > 0) || axes.texts.length > 0;
+}
+
+function sameBounds(a: AxesSummary, b: AxesSummary): boolean {
+  return a.bounds.every((edge, i) => Math.abs(edge - b.bounds[i]!) < 1e-3);
 }
 
 function plotAxes(figure: FigureSummary): AxesSummary[] {
@@ -81,7 +88,10 @@ export function lintFigures(figures: readonly FigureSummary[], options: LintOpti
     if (withData.length === 0) {
       add('no-data', `${name} has no data: ${axesList.length === 0 ? 'it has no axes' : 'its axes are empty'}. Check that the columns exist and are not empty after filtering.`);
     } else {
-      const empty = axesList.map((axes, i) => ({ axes, i })).filter(({ axes }) => !hasData(axes) && axes.axisOn);
+      // An empty axes under a twin that has data (twinx, Seaborn's pairplot diagonal) is not left empty.
+      const empty = axesList
+        .map((axes, i) => ({ axes, i }))
+        .filter(({ axes }) => !hasData(axes) && axes.axisOn && !withData.some((other) => sameBounds(other, axes)));
       if (empty.length > 0) {
         add(
           'empty-subplot',
@@ -92,7 +102,8 @@ export function lintFigures(figures: readonly FigureSummary[], options: LintOpti
 
     axesList.forEach((axes, i) => {
       for (const artist of axes.artists) {
-        if (artist.points > 0 && artist.finite === 0) {
+        // Error bars and reference lines are not series (Seaborn draws NaN error bars for single values).
+        if (SERIES_TYPES.has(artist.type) && artist.points > 0 && artist.finite === 0) {
           const series = artist.label ? `The ${artist.type} "${artist.label}"` : `A ${artist.type}`;
           add('all-nan-series', `${series} in ${name.toLowerCase()}${where(i)} has ${artist.points} points and none is a number (all NaN): check the column and any conversion or filter before plotting.`);
         }
@@ -101,7 +112,7 @@ export function lintFigures(figures: readonly FigureSummary[], options: LintOpti
         if (crowded(axis)) {
           add('crowded-categories', `The ${letter} axis of ${name.toLowerCase()}${where(i)} has ${axis.tickCount} categories but at most ${axis.fitsAtMost} labels fit along it, even turned vertical: show the top categories, aggregate, or make the figure larger.`);
         } else if (axis.ticksMeasured && axis.overlaps > 0) {
-          add('tick-overlap', `${axis.overlaps} of ${axis.tickCount} ${letter} tick labels of ${name.toLowerCase()}${where(i)} overlap their neighbour: rotate them (e.g. rotation=45, ha='right'), show fewer ticks, or widen the figure.`);
+          add('tick-overlap', `${axis.overlaps} of ${axis.tickCount} ${letter} tick labels of ${name.toLowerCase()}${where(i)} overlap each other: rotate them (e.g. rotation=45, ha='right'), show fewer ticks, or widen the figure.`);
         }
       }
       if (axes.legend && axes.legend.entries.every((entry) => entry === '')) {

@@ -245,6 +245,11 @@ def _artists(ax):
             'type': 'patch', 'label': '', 'color': _color(others[0].get_facecolor()),
             'points': len(others), 'finite': len(others), 'x': [], 'values': [],
         })
+    for table in getattr(ax, 'tables', []):
+        if table.get_visible():
+            cells = len(table.get_celld())
+            artists.append({'type': 'other', 'label': '', 'color': None, 'points': cells, 'finite': cells,
+                            'x': [], 'values': []})
     for image in ax.images:
         if image.get_visible():
             z = _values(image.get_array())
@@ -255,12 +260,46 @@ def _artists(ax):
 
 # ---------------------------------------------------------------- text geometry
 
-def _text_size(renderer, label):
-    """Width and height of the text before rotation, in pixels."""
-    text = label.get_text()
-    ismath = 'TeX' if label.get_usetex() else (text.count('$') >= 2 and text.count('$') % 2 == 0)
-    width, height, _descent = renderer.get_text_width_height_descent(text, label.get_fontproperties(), ismath=ismath)
-    return width, height
+def _ink_box(renderer, label):
+    """The drawn text as a rectangle: centre (display pixels), width and height before rotation, and
+    angle. Blank first or last lines (pandas' two-row date labels) hold no ink and are left out."""
+    import warnings
+
+    lines = label.get_text().split('\n')
+    props = label.get_fontproperties()
+    with warnings.catch_warnings():
+        # A glyph missing from the font is the user's business, not a warning from us.
+        warnings.simplefilter('ignore')
+
+        def size(text):
+            ismath = 'TeX' if label.get_usetex() else (text.count('$') >= 2 and text.count('$') % 2 == 0)
+            width, height, _descent = renderer.get_text_width_height_descent(text, props, ismath=ismath)
+            return width, height
+
+        inked = [i for i, line in enumerate(lines) if line.strip()]
+        first, last = inked[0], inked[-1]
+        _w, line_height = size('lp')
+        pitch = line_height * getattr(label, '_linespacing', 1.2)  # Text has set_linespacing, no getter
+        width = max(size(lines[i])[0] for i in range(first, last + 1))
+    height = (last - first) * pitch + line_height
+    extent = label.get_window_extent(renderer)
+    angle = math.radians(label.get_rotation())
+    # Blank lines above the ink push it down the text's own vertical, blank lines below push it up.
+    shift = (first - (len(lines) - 1 - last)) * pitch / 2
+    cx = (extent.x0 + extent.x1) / 2 - shift * -math.sin(angle)
+    cy = (extent.y0 + extent.y1) / 2 - shift * math.cos(angle)
+    return cx, cy, width, height, angle
+
+
+def _overlap(a, b):
+    """Two text rectangles of one orientation overlap when their centres are closer than their mean
+    size both along the text's direction and across it."""
+    ax_, ay, aw, ah, angle = a
+    bx, by, bw, bh, _angle = b
+    dx, dy = bx - ax_, by - ay
+    along = abs(dx * math.cos(angle) + dy * math.sin(angle))
+    across = abs(-dx * math.sin(angle) + dy * math.cos(angle))
+    return along < (aw + bw) / 2 and across < (ah + bh) / 2
 
 
 def _outside(extent, fig_bbox):
@@ -298,36 +337,22 @@ def _axis(ax, axis, which, renderer, fig_bbox, clipped):
     }
     if renderer is None or ax.name != 'rectilinear' or not labels:
         return summary
-    locs = [t.get_loc() for t in ticks if t.label1.get_visible() and t.label1.get_text().strip()]
-    import numpy as np
-
-    if which == 'x':
-        points = np.column_stack([locs, np.zeros(len(locs))])
-        positions = ax.get_xaxis_transform().transform(points)[:, 0]
-        length = ax.bbox.width
-    else:
-        points = np.column_stack([np.zeros(len(locs)), locs])
-        positions = ax.get_yaxis_transform().transform(points)[:, 1]
-        length = ax.bbox.height
-    measured = []
-    for position, label in zip(positions, labels):
-        width, height = _text_size(renderer, label)
-        measured.append((float(position), width, height, math.radians(label.get_rotation())))
+    length = ax.bbox.width if which == 'x' else ax.bbox.height
+    boxes = []
+    for label in labels:
+        boxes.append(_ink_box(renderer, label))
         if len(clipped) < MAX_CLIPPED and _outside(label.get_window_extent(renderer), fig_bbox):
             clipped.append(label.get_text().strip())
-    measured.sort(key=lambda m: m[0])
-    overlaps = 0
-    for (p1, w1, h1, a1), (p2, w2, h2, _a2) in zip(measured, measured[1:]):
-        gap = abs(p2 - p1)
-        # Two labels of one orientation, centres `gap` apart along the axis: they overlap when the gap
-        # is shorter than their mean size along the text's own direction and across it.
-        along, across = (abs(gap * math.cos(a1)), abs(gap * math.sin(a1)))
-        if which == 'y':
-            along, across = across, along
-        if along < (w1 + w2) / 2 and across < (h1 + h2) / 2:
-            overlaps += 1
-    line_height = max(m[2] for m in measured)
-    summary['overlaps'] = overlaps
+    boxes.sort(key=lambda box: box[0] if which == 'x' else box[1])
+    # Labels sit in order along the axis; a label can only reach its next few neighbours.
+    crowded = set()
+    for i, box in enumerate(boxes):
+        for j in range(i + 1, min(i + 4, len(boxes))):
+            if _overlap(box, boxes[j]):
+                crowded.update((i, j))
+    heights = sorted(box[3] for box in boxes)
+    line_height = heights[len(heights) // 2]
+    summary['overlaps'] = len(crowded)
     summary['fitsAtMost'] = int(length // line_height) if line_height > 0 else None
     summary['ticksMeasured'] = True
     return summary
