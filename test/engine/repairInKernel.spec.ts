@@ -32,6 +32,8 @@ describe('repair loop in a real kernel', () => {
     // Item 10 of the real sample.
     session = new DataFrameSession(kernel, readCsvSetup(writeSampleCsv(sampleItem(10))));
     description = formatDescription(await session.describe('head'));
+    // Import and draw once now: a cold Matplotlib on a busy machine would eat the 2 s the timeout test gives its repair.
+    await kernel.execute('import matplotlib.pyplot as plt\nplt.figure().canvas.draw()\nplt.close("all")', { captureFigures: false });
   });
   beforeEach(() => {
     // A reply left over by a failed test must not answer the next one.
@@ -119,6 +121,15 @@ describe('repair loop in a real kernel', () => {
       assert.equal(outcome.code.trim(), EMPTY_LEGEND);
       assert.deepEqual(outcome.lint.map((f) => f.rule), ['empty-legend']);
       assert.match(outcome.attempts[1].error ?? '', /ValueError: broken/);
+    });
+
+    it('keeps the linted plot when the request for the lint-driven repair fails', async () => {
+      mock.enqueue({ content: answer(EMPTY_LEGEND) }, { status: 400 });
+      const outcome = await plot(2);
+      assert.equal(outcome.ok, true);
+      assert.equal(outcome.attempts.length, 1);
+      assert.equal(outcome.code.trim(), EMPTY_LEGEND);
+      assert.deepEqual(outcome.lint.map((f) => f.rule), ['empty-legend']);
     });
 
     it('reports findings without repairing when lint repairs are off, and asks for labels only when the task does', async () => {
