@@ -62,7 +62,7 @@ function normalizeText(text: string): string {
 }
 
 function figureTexts(figure: FigureSummary, withTicks: boolean): string[] {
-  const texts = [figure.title, ...figure.legends.flatMap((legend) => legend.entries)];
+  const texts = [figure.title, figure.xLabel, figure.yLabel, ...figure.texts, ...figure.legends.flatMap((legend) => legend.entries)];
   for (const axes of plotAxes(figure)) {
     texts.push(axes.title, axes.x.label, axes.y.label, ...axes.texts, ...(axes.legend?.entries ?? []));
     if (withTicks) {

@@ -85,7 +85,7 @@ export function lintFigures(figures: readonly FigureSummary[], options: LintOpti
       axesList.length === 1 ? '' : ` (subplot at row ${cells[i]!.row + 1}, column ${cells[i]!.col + 1})`;
     const withData = axesList.filter(hasData);
 
-    if (withData.length === 0) {
+    if (withData.length === 0 && figure.texts.length === 0) {
       add('no-data', `${name} has no data: ${axesList.length === 0 ? 'it has no axes' : 'its axes are empty'}. Check that the columns exist and are not empty after filtering.`);
     } else {
       // An empty axes under a twin that has data (twinx, Seaborn's pairplot diagonal) is not left empty.
@@ -134,8 +134,8 @@ export function lintFigures(figures: readonly FigureSummary[], options: LintOpti
       add('missing-labels', `The task asks for a title but ${name.toLowerCase()} has none.`);
     }
     const missing = [
-      ...(asked.x && labelled.length > 0 && labelled.every((axes) => !axes.x.label) ? ['x'] : []),
-      ...(asked.y && labelled.length > 0 && labelled.every((axes) => !axes.y.label) ? ['y'] : []),
+      ...(asked.x && labelled.length > 0 && !figure.xLabel && labelled.every((axes) => !axes.x.label) ? ['x'] : []),
+      ...(asked.y && labelled.length > 0 && !figure.yLabel && labelled.every((axes) => !axes.y.label) ? ['y'] : []),
     ];
     if (missing.length > 0) {
       add('missing-labels', `The task asks for axis labels but ${name.toLowerCase()} has no ${missing.join(' or ')} axis label.`);

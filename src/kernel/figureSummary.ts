@@ -60,6 +60,11 @@ export interface FigureSummary {
   library: 'matplotlib' | 'plotly';
   /** The figure's own title (suptitle; Plotly's layout title). */
   title: string;
+  /** Axis labels shared by the whole figure (Matplotlib's supxlabel and supylabel). */
+  xLabel: string;
+  yLabel: string;
+  /** Free text placed on the figure (Matplotlib's fig.text; Plotly's annotations, subplot titles included). */
+  texts: string[];
   /** Width and height in pixels, when known. */
   size: [number, number] | null;
   axes: AxesSummary[];
@@ -312,9 +317,6 @@ export function summarizePlotly(figure: PlotlyFigureJson): FigureSummary {
   });
   const annotations = Array.isArray(layout.annotations) ? layout.annotations.filter(isObject) : [];
   const allAxes = [...cartesian, ...domainAxes];
-  if (allAxes.length > 0) {
-    allAxes[0]!.texts.push(...annotations.map((a) => (typeof a.text === 'string' ? a.text.trim() : '')).filter(Boolean));
-  }
   const eligible = traces.filter((t) => t.showlegend !== false);
   const pieShown = traces.some((t) => t.type === 'pie');
   const shown = layout.showlegend === true || (layout.showlegend !== false && (eligible.length >= 2 || pieShown));
@@ -324,6 +326,9 @@ export function summarizePlotly(figure: PlotlyFigureJson): FigureSummary {
   return {
     library: 'plotly',
     title: titleText(layout.title),
+    xLabel: '',
+    yLabel: '',
+    texts: annotations.map((a) => (typeof a.text === 'string' ? a.text.trim() : '')).filter(Boolean),
     size: width !== null && height !== null ? [width, height] : null,
     axes: allAxes,
     legends: shown && !pieShown ? [{ entries: legendEntries }] : [],

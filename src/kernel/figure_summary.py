@@ -411,9 +411,15 @@ def summarize(fig):
     clipped = []
     axes = [_axes(ax, renderer, fig_bbox, clipped) for ax in fig.axes if ax.get_visible()]
     legends = [_legend(legend) for legend in getattr(fig, 'legends', [])]
+    own = [getattr(fig, name, None) for name in ('_suptitle', '_supxlabel', '_supylabel')]
+    texts = [t.get_text().strip() for t in fig.texts
+             if t.get_visible() and t.get_text().strip() and not any(t is o for o in own)]
     return {
         'library': 'matplotlib',
-        'title': _text(getattr(fig, '_suptitle', None)),
+        'title': _text(own[0]),
+        'xLabel': _text(own[1]),
+        'yLabel': _text(own[2]),
+        'texts': texts[:MAX_TICK_LABELS],
         'size': [float(fig_bbox.width), float(fig_bbox.height)],
         'axes': axes,
         'legends': [legend for legend in legends if legend is not None],

@@ -135,6 +135,20 @@ describe('structure scores in a real kernel', { timeout: 300_000 }, () => {
     assert.ok(scores!.skipped.some((s) => /tick text/.test(s)));
   });
 
+  it('skips what Plotly leaves to the browser: histogram bins, and colours it does not set', async () => {
+    const histogram = "import plotly.express as px\npx.histogram(df, x='sales').show()";
+    const hist = (await run(histogram, histogram)).scores!;
+    assert.equal(hist.data, null);
+    assert.ok(hist.skipped.some((s) => /histograms/.test(s)));
+    assert.equal(hist.chartType, 100);
+    const plain = "import plotly.graph_objects as go\ngo.Figure(go.Scatter(x=df.year, y=df.sales)).show()";
+    const scatter = (await run(plain, plain)).scores!;
+    assert.equal(scatter.color, null);
+    assert.ok(scatter.skipped.some((s) => /colour/.test(s)));
+    assert.equal(scatter.data, 100);
+    assert.equal(scatter.combined, 100);
+  });
+
   it('gives no scores when the ground truth fails, and zeros when the answer draws nothing', async () => {
     const broken = await run('raise ValueError("no truth")', BAR);
     assert.equal(broken.scores, null);

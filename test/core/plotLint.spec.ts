@@ -56,6 +56,7 @@ describe('plot lint on real figures', { timeout: 300_000 }, () => {
   it('empty-subplot: a grid with a subplot left empty', async () => {
     await trips('empty-subplot', 'fig, axs = plt.subplots(2, 2)\naxs[0, 0].plot(df.x, df.y)\naxs[0, 1].bar(df.g, df.y)\naxs[1, 0].scatter(df.x, df.y)\nplt.show()');
     await trips('empty-subplot', 'fig = make_subplots(rows=1, cols=2)\nfig.add_trace(go.Scatter(x=df.x, y=df.y), row=1, col=1)\nfig.show()');
+    await trips('empty-subplot', "fig = make_subplots(rows=1, cols=2, subplot_titles=('Sales', 'Cost'))\nfig.add_trace(go.Bar(x=df.g, y=df.y), row=1, col=2)\nfig.show()");
     await passes('empty-subplot', 'fig, axs = plt.subplots(2, 2)\nfor ax in axs.flat:\n    ax.plot(df.x, df.y)\nplt.show()');
     // A subplot deliberately turned off is not "left empty".
     await passes('empty-subplot', "fig, axs = plt.subplots(1, 3)\naxs[0].plot(df.x, df.y)\naxs[1].bar(df.g, df.y)\naxs[2].axis('off')\nplt.show()");
@@ -76,6 +77,7 @@ describe('plot lint on real figures', { timeout: 300_000 }, () => {
     await trips('missing-labels', "go.Figure(go.Scatter(x=df.x, y=df.y)).show()", task);
     await passes('missing-labels', "plt.plot(df.x, df.y)\nplt.xlabel('X')\nplt.ylabel('Y')\nplt.title('Growth')\nplt.show()", task);
     await passes('missing-labels', "px.line(df, x='x', y='y', title='Growth').show()", task);
+    await passes('missing-labels', "fig, axs = plt.subplots(1, 2, sharey=True)\nfor ax in axs:\n    ax.plot(df.x, df.y)\nfig.supxlabel('X')\nfig.supylabel('Y')\nfig.suptitle('Growth')\nplt.show()", task);
     await passes('missing-labels', 'plt.plot(df.x, df.y)\nplt.show()', 'Plot y against x.');
   });
 
