@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDescription, type DescriptorMode } from '../core/describe.js';
 import { formatKernelError, generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../core/plotEngine.js';
+import type { LintFinding } from '../core/plotLint.js';
 import { loadPromptTemplates, PLOT_LIBRARIES, TASK_DETAILS, type PlotLibrary, type PreviousCode, type TaskDetail } from '../core/prompts.js';
 import { decodeText, sniffTable, UnreadableFileError, type TableFormat } from '../core/tableFormat.js';
 import { checkedRecords, describeReading, explainLoadError, pandasLoadCode } from '../core/tableReaders.js';
@@ -52,7 +53,7 @@ export interface PlotCommandResult {
   model: string;
   task: string;
   code: string;
-  attempts: Array<{ code: string; error?: string; hasPlot: boolean }>;
+  attempts: Array<{ code: string; error?: string; hasPlot: boolean; lint?: LintFinding[] }>;
   pngPath?: string;
   pngPaths?: string[];
   wrongLibrary?: boolean;
@@ -62,6 +63,8 @@ export interface PlotCommandResult {
   /** How the data file was read, when not as plain UTF-8 comma-separated text with a header. */
   reading?: string;
   error?: string;
+  /** Plot-lint findings on the final figure. */
+  lint: LintFinding[];
 }
 
 /** Files up to this size are checked whole before the kernel reads them; larger ones by their start. */
@@ -95,7 +98,8 @@ function suffixed(path: string, index: number): string {
 }
 
 async function writeFigures(outcome: PlotOutcome, outPath: string, renderer: PlotlyRenderer): Promise<string[]> {
-  const last = outcome.attempts[outcome.attempts.length - 1];
+  // The attempt whose code is the answer (a lint-driven repair that lost the plot is not it).
+  const last = [...outcome.attempts].reverse().find((a) => a.hasPlot && a.code === outcome.code) ?? outcome.attempts[outcome.attempts.length - 1];
   if (!last?.result) {
     return [];
   }
@@ -165,6 +169,7 @@ export async function runPlotCommand(args: string[]): Promise<number> {
     attempts: [],
     usage: { promptTokens: 0, completionTokens: 0 },
     timings: { llmMs: 0, execMs: 0 },
+    lint: [],
   };
   const report = (): number => {
     if (json) {
@@ -173,6 +178,9 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       console.log(`Plot written to ${result.pngPaths?.join(', ')}`);
       if (result.wrongLibrary) {
         console.log(`Warning: ${result.error}`);
+      }
+      for (const finding of result.lint) {
+        console.log(`Note (${finding.rule}): ${finding.message}`);
       }
     } else {
       console.error(`plotwright plot: ${result.error}`);
@@ -268,7 +276,7 @@ export async function runPlotCommand(args: string[]): Promise<number> {
     const stageText: Record<PlotStage, string> = {
       'asking-model': `Asking ${model}…`,
       running: 'Running the code…',
-      repairing: 'Repairing from the error…',
+      repairing: 'Repairing…',
     };
     const outcome = await generatePlot(chat, templates, session, {
       library,
@@ -288,12 +296,14 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       code: a.code,
       ...(a.error ? { error: a.error } : {}),
       hasPlot: a.hasPlot,
+      ...(a.lint && a.lint.length > 0 ? { lint: a.lint } : {}),
     }));
     result.usage.promptTokens += outcome.usage.promptTokens;
     result.usage.completionTokens += outcome.usage.completionTokens;
     result.timings.llmMs += outcome.timings.llmMs;
     result.timings.execMs += outcome.timings.execMs;
     result.wrongLibrary = outcome.wrongLibrary;
+    result.lint = outcome.lint;
     if (outcome.error) {
       result.error = outcome.ok ? outcome.error : `No plot after ${outcome.attempts.length} attempt(s): ${outcome.error}`;
     }

@@ -5,6 +5,8 @@ import type { ChatMessage, ChatModel, TokenUsage } from '../llm/chatModel.js';
 import { addUsage } from '../llm/chatModel.js';
 import { extractCode } from './extractCode.js';
 import { checkLibrary, type LibraryVerdict } from './libraryCheck.js';
+import { figureSummaries } from '../kernel/figureSummary.js';
+import { formatLintFindings, lintFigures, type LintFinding } from './plotLint.js';
 import {
   buildPlotMessages,
   buildShortenMessages,
@@ -24,6 +26,8 @@ export type PlotStage = 'asking-model' | 'running' | 'repairing';
 export interface PlotRequest extends PlotPromptInput {
   maxRepairs: number;
   timeoutMs: number;
+  /** Repair rounds spent on plot-lint findings (within maxRepairs). Default 1; 0 reports findings without repairing. */
+  maxLintRepairs?: number;
   signal?: AbortSignal;
   onProgress?: (stage: PlotStage, attempt: number) => void;
 }
@@ -40,6 +44,8 @@ export interface Attempt {
   usage: TokenUsage;
   /** The kernel's result, kept for callers that need the figures. */
   result?: ExecutionResult;
+  /** Plot-lint findings on the figures this attempt drew. */
+  lint?: LintFinding[];
 }
 
 export interface PlotOutcome {
@@ -52,6 +58,8 @@ export interface PlotOutcome {
   timings: { llmMs: number; execMs: number };
   /** Why the last attempt failed; unset on success. */
   error?: string;
+  /** Plot-lint findings on the final figure: advice, never a failure. */
+  lint: LintFinding[];
   /** True when the final plot was drawn with another library than the one asked for. */
   wrongLibrary: boolean;
   promptVersion: string;
@@ -113,12 +121,24 @@ export async function generatePlot(
   let conversation = initial;
   let usage: TokenUsage = { promptTokens: 0, completionTokens: 0 };
   const timings = { llmMs: 0, execMs: 0 };
+  let lintRepairsLeft = request.maxLintRepairs ?? 1;
+  // A plot that only had lint findings: the answer if the lint-driven repair breaks the code.
+  let lintedPlot: Attempt | undefined;
 
   for (let round = 0; round <= request.maxRepairs; round++) {
     throwIfAborted(request.signal);
     request.onProgress?.(round === 0 ? 'asking-model' : 'repairing', round);
     const started = Date.now();
-    const answer = await model.complete(conversation, { signal: request.signal });
+    let answer;
+    try {
+      answer = await model.complete(conversation, { signal: request.signal });
+    } catch (error) {
+      // A failed request after a working plot (a lint-driven repair) never costs that plot.
+      if (lintedPlot && !request.signal?.aborted) {
+        return finish(false);
+      }
+      throw error;
+    }
     const llmMs = Date.now() - started;
     timings.llmMs += llmMs;
     usage = addUsage(usage, answer.usage);
@@ -167,7 +187,13 @@ export async function generatePlot(
         attempt.error = `The code draws with ${used}, not ${request.library}.`;
         followUp = fillTemplate(templates.get('repair-wrong-library'), { used, library: request.library });
       } else {
-        return finish(true);
+        attempt.lint = lintFigures(figureSummaries(result), { task: request.task });
+        if (attempt.lint.length === 0 || lintRepairsLeft === 0 || round === request.maxRepairs) {
+          return finish(true);
+        }
+        lintRepairsLeft--;
+        lintedPlot = attempt;
+        followUp = fillTemplate(templates.get('repair-lint'), { findings: formatLintFindings(attempt.lint) });
       }
     }
     if (round === request.maxRepairs) {
@@ -181,7 +207,12 @@ export async function generatePlot(
   return finish(false);
 
   function finish(ok: boolean): PlotOutcome {
-    const last = attempts[attempts.length - 1];
+    let last = attempts[attempts.length - 1];
+    if (!ok && !last?.hasPlot && lintedPlot) {
+      // The lint-driven repair lost the plot: keep the plot that worked, findings and all.
+      last = lintedPlot;
+      ok = true;
+    }
     const anyPlot = last?.hasPlot ?? false;
     return {
       ok: ok || anyPlot,
@@ -191,6 +222,7 @@ export async function generatePlot(
       usage,
       timings,
       error: ok ? undefined : last?.error,
+      lint: last?.lint ?? [],
       wrongLibrary: anyPlot && last?.library === 'wrong-library',
       promptVersion: templates.version,
       messages: sent,

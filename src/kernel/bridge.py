@@ -33,6 +33,7 @@ TEXT_MIMES = ('text/plain', 'text/markdown', 'text/html', 'text/latex', 'image/s
 MAX_STREAM_CHARS = 1_000_000
 ANSI = re.compile(r'\x1b\[[0-9;?]*[A-Za-z]')
 SETUP_MODULE = '_plotwright_kernel'
+FIGURES_MODULE = '_plotwright_figures'
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -246,6 +247,8 @@ class Kernel:
         self.env = env
         with open(os.path.join(HERE, 'kernel_setup.py'), encoding='utf-8') as f:
             self.setup_source = f.read()
+        with open(os.path.join(HERE, 'figure_summary.py'), encoding='utf-8') as f:
+            self.figures_source = f.read()
         self.runtime_dir = tempfile.mkdtemp(prefix='plotwright-kernel-')
         self.process = None
         self.connection = None
@@ -539,6 +542,9 @@ class Kernel:
 
     def _run_setup(self):
         code = (
+            f"exec(compile({self.figures_source!r}, '<plotwright figure summary>', 'exec'), "
+            f"__import__('sys').modules.setdefault({FIGURES_MODULE!r}, "
+            f"__import__('types').ModuleType({FIGURES_MODULE!r})).__dict__)\n"
             f"exec(compile({self.setup_source!r}, '<plotwright kernel setup>', 'exec'), "
             f"__import__('sys').modules.setdefault({SETUP_MODULE!r}, "
             f"__import__('types').ModuleType({SETUP_MODULE!r})).__dict__)"
@@ -827,20 +833,25 @@ class Bridge:
 
         info = parse_expression(reply, 'after')
         kernel_ms = info['ms'] if info else reply_duration_ms(reply)
+        figures = info.get('figures') if info else None
         if info and capture:
             show_images = info.get('saved', 0) > 0 and not outputs.has('image')
             show_plotly = info.get('plotly', 0) > 0 and not outputs.has('plotly')
             if show_images or show_plotly:
-                kernel_ms = (kernel_ms or 0) + self._show_pending(outputs, show_images, show_plotly)
-        return self._result(request_id, 'ok', outputs, None, kernel_ms, restarted)
+                pending = self._show_pending(outputs, show_images, show_plotly)
+                kernel_ms = (kernel_ms or 0) + pending.get('ms', 0)
+                figures = pending.get('figures', figures)
+        result = self._result(request_id, 'ok', outputs, None, kernel_ms, restarted)
+        if figures is not None:
+            result['figures'] = figures
+        return result
 
     def _show_pending(self, outputs, images, plotly):
         expression = f"__import__({SETUP_MODULE!r}).show_pending({images!r}, {plotly!r})"
         outcome = self.kernel.run('', silent=True, expressions={'pending': expression}, timeout=30, outputs=outputs)
         if outcome['reply'] is None:
-            return 0
-        info = parse_expression(outcome['reply'], 'pending')
-        return info['ms'] if info else 0
+            return {}
+        return parse_expression(outcome['reply'], 'pending') or {}
 
     @staticmethod
     def _result(request_id, status, outputs, error, kernel_ms, restarted):

@@ -10,6 +10,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { MatplotlibFigureSummary } from './figureSummary.js';
 import type { CodeKernel, ExecuteOptions, ExecutionResult, ExecutionStatus, KernelError, KernelOutput } from './kernel.js';
 import { resolvePython } from './python.js';
 
@@ -216,6 +217,7 @@ export class HeadlessKernel implements CodeKernel {
         ...(reply.error ? { error: reply.error } : {}),
         durationMs,
         ...(typeof reply.kernelMs === 'number' ? { kernelMs: reply.kernelMs } : {}),
+        ...(Array.isArray(reply.figures) ? { figures: reply.figures } : {}),
         restarted: restarted || reply.restarted === true,
       };
     } catch (err) {
@@ -279,7 +281,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error)
   });
 }
 
-const PYTHON_FILES = ['bridge.py', 'kernel_setup.py', 'kernel_launcher.py'];
+const PYTHON_FILES = ['bridge.py', 'kernel_setup.py', 'kernel_launcher.py', 'figure_summary.py'];
 
 /** The Python files sit next to this module in the sources; a bundle copies them next to itself. */
 export function findBridgeScript(): string {
@@ -330,6 +332,7 @@ interface BridgeReply {
   error?: KernelError | null;
   kernelMs?: number | null;
   restarted?: boolean;
+  figures?: MatplotlibFigureSummary[];
   pid?: number | null;
   sparePid?: number | null;
 }

@@ -1,5 +1,6 @@
 // The kernel interface the engine, the benchmark and the extension share. Implementations: the headless
 // Jupyter kernel (CLI, benchmark) and, in the extension, the notebook's own kernel.
+import type { MatplotlibFigureSummary } from './figureSummary.js';
 
 export interface KernelError {
   ename: string;
@@ -37,6 +38,8 @@ export interface ExecutionResult {
   kernelMs?: number;
   /** True when the kernel was restarted to recover (a timeout it ignored, or a crash): its state is gone. */
   restarted: boolean;
+  /** What each Matplotlib figure the code drew contains (figure_summary.py); absent where the kernel cannot say. */
+  figures?: MatplotlibFigureSummary[];
 }
 
 export interface ExecuteOptions {

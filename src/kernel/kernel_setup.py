@@ -140,8 +140,25 @@ def _patch_plotly_io(module):
         module.show = show
 
 
+def _figures():
+    # figure_summary.py, exec'd by the bridge into its own module before this file.
+    return sys.modules.get('_plotwright_figures')
+
+
+def _patch_matplotlib_canvas(module):
+    figures = _figures()
+    if figures is not None:
+        figures.patch_canvas(module)
+
+
+def _drawn_figures():
+    figures = _figures()
+    return figures.collected() if figures is not None else []
+
+
 _HOOKS = {
     'matplotlib.figure': _patch_matplotlib_figure,
+    'matplotlib.backend_bases': _patch_matplotlib_canvas,
     'plotly.io': _patch_plotly_io,
 }
 
@@ -213,6 +230,8 @@ def _pre_run_cell(info=None):
     _state.pending_plotly = []
     _state.plotly_before = _plotly_bindings(ip.user_ns) if _state.capture else {}
     _state.cell_ms = None
+    if _figures() is not None:
+        _figures().reset()
     _state.cell_started = time.perf_counter()
 
 
@@ -253,7 +272,7 @@ def after_cell(capture=True):
     _state.plotly_before = {}
     started = _state.cell_started
     ms = (time.perf_counter() - started) * 1000 if started is not None else _state.cell_ms
-    return json.dumps({'ms': ms, 'saved': pending_saved, 'plotly': pending_plotly})
+    return json.dumps({'ms': ms, 'saved': pending_saved, 'plotly': pending_plotly, 'figures': _drawn_figures()})
 
 
 def show_pending(images=False, plotly=False):
@@ -268,7 +287,7 @@ def show_pending(images=False, plotly=False):
             _publish_plotly(fig)
     _state.pending_saved = []
     _state.pending_plotly = []
-    return json.dumps({'ms': (time.perf_counter() - started) * 1000})
+    return json.dumps({'ms': (time.perf_counter() - started) * 1000, 'figures': _drawn_figures()})
 
 
 # ---------------------------------------------------------------- isolation between benchmark items

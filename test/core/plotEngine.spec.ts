@@ -25,7 +25,7 @@ class ScriptedModel implements ChatModel {
 }
 
 const image: ExecutionResult = { status: 'ok', outputs: [{ kind: 'image', data: 'iVBOR' }], durationMs: 3, restarted: false };
-const plotly: ExecutionResult = { status: 'ok', outputs: [{ kind: 'plotly', figure: { data: [] } }], durationMs: 3, restarted: false };
+const plotly: ExecutionResult = { status: 'ok', outputs: [{ kind: 'plotly', figure: { data: [{ type: 'scatter', y: [1, 2] }] } }], durationMs: 3, restarted: false };
 const nothing: ExecutionResult = {
   status: 'ok',
   outputs: [{ kind: 'stream', name: 'stdout', text: 'shape is (3, 2)\n' }],

@@ -25,7 +25,8 @@ interface CliResult {
     library: string;
     code: string;
     task: string;
-    attempts: Array<{ code: string; error?: string; hasPlot: boolean }>;
+    attempts: Array<{ code: string; error?: string; hasPlot: boolean; lint?: Array<{ rule: string; message: string }> }>;
+    lint: Array<{ rule: string; message: string }>;
     pngPath?: string;
     usage: { promptTokens: number; completionTokens: number };
     timings: { llmMs: number; execMs: number };
@@ -120,6 +121,22 @@ describe('plotwright plot', () => {
     assert.equal(sent[0].body?.temperature, 0);
     const repair = String(sent[1].body?.messages?.[3].content);
     assert.match(repair, /KeyError: 'distance'/);
+  });
+
+  it('reports plot-lint findings in --json after one lint-driven repair', async () => {
+    const emptyLegend = answer('import matplotlib.pyplot as plt\nplt.plot(df["Distance"], df["Density"])\nplt.legend()\nplt.show()');
+    mock.enqueue({ content: emptyLegend }, { content: emptyLegend });
+    const result = await plotwright([
+      'plot', '--data', csv, '--task', task, '--base-url', mock.baseUrl, '--out', join(out, 'lint.png'), '--json',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const json = result.json!;
+    assert.equal(json.ok, true);
+    assert.equal(json.attempts.length, 2);
+    assert.deepEqual(json.attempts[0].lint?.map((f) => f.rule), ['empty-legend']);
+    assert.deepEqual(json.lint.map((f) => f.rule), ['empty-legend']);
+    assert.match(json.lint[0].message, /legend with no entries/);
+    assertPng(json.pngPath);
   });
 
   it('draws with plotly and renders the figure to PNG', async () => {

@@ -32,6 +32,8 @@ describe('repair loop in a real kernel', () => {
     // Item 10 of the real sample.
     session = new DataFrameSession(kernel, readCsvSetup(writeSampleCsv(sampleItem(10))));
     description = formatDescription(await session.describe('head'));
+    // Import and draw once now: a cold Matplotlib on a busy machine would eat the 2 s the timeout test gives its repair.
+    await kernel.execute('import matplotlib.pyplot as plt\nplt.figure().canvas.draw()\nplt.close("all")', { captureFigures: false });
   });
   beforeEach(() => {
     // A reply left over by a failed test must not answer the next one.
@@ -42,14 +44,15 @@ describe('repair loop in a real kernel', () => {
     await mock.close();
   });
 
-  const plot = (maxRepairs = 2, timeoutMs = 20_000) =>
+  const plot = (maxRepairs = 2, timeoutMs = 20_000, extra: { task?: string; maxLintRepairs?: number } = {}) =>
     generatePlot(createChatModel({ model: 'mock-model', baseUrl: mock.baseUrl, apiKey: 'k' }), templates, session, {
       library: 'matplotlib',
-      task: 'plot the data',
+      task: extra.task ?? 'plot the data',
       dataDescription: description,
       variable: 'df',
       maxRepairs,
       timeoutMs,
+      ...(extra.maxLintRepairs === undefined ? {} : { maxLintRepairs: extra.maxLintRepairs }),
     });
 
   it('survives code that loops forever: the attempt times out and the repair runs', async () => {
@@ -83,5 +86,60 @@ describe('repair loop in a real kernel', () => {
     const outcome = await plot(0);
     assert.equal(outcome.ok, true);
     assert.equal(outcome.attempts[0].hasPlot, true);
+  });
+
+  describe('plot lint', () => {
+    const EMPTY_LEGEND = 'import matplotlib.pyplot as plt\nplt.plot(df.iloc[:, 0], df.iloc[:, 1])\nplt.legend()\nplt.show()';
+    const LABELLED = "import matplotlib.pyplot as plt\nplt.plot(df.iloc[:, 0], df.iloc[:, 1], label='series')\nplt.legend()\nplt.show()";
+
+    it('repairs a plot with a lint finding once, sending the finding', async () => {
+      mock.enqueue({ content: answer(EMPTY_LEGEND) }, { content: answer(LABELLED) });
+      const outcome = await plot(2);
+      assert.equal(outcome.ok, true);
+      assert.equal(outcome.attempts.length, 2);
+      assert.deepEqual(outcome.attempts[0].lint?.map((f) => f.rule), ['empty-legend']);
+      assert.deepEqual(outcome.lint, []);
+      assert.equal(outcome.code.trim(), LABELLED);
+      const repair = String(mock.chatRequests().at(-1)?.body?.messages?.[3].content);
+      assert.match(repair, /legend with no entries[\s\S]*\[empty-legend\]/);
+    });
+
+    it('spends at most one round on lint and reports what is left', async () => {
+      mock.enqueue({ content: answer(EMPTY_LEGEND) }, { content: answer(EMPTY_LEGEND) });
+      const outcome = await plot(3);
+      assert.equal(outcome.ok, true);
+      assert.equal(outcome.attempts.length, 2);
+      assert.deepEqual(outcome.lint.map((f) => f.rule), ['empty-legend']);
+      assert.equal(mock.chatRequests().length, 2);
+    });
+
+    it('keeps the linted plot when the lint-driven repair breaks the code', async () => {
+      mock.enqueue({ content: answer(EMPTY_LEGEND) }, { content: answer('raise ValueError("broken")') });
+      const outcome = await plot(1);
+      assert.equal(outcome.ok, true);
+      assert.equal(outcome.error, undefined);
+      assert.equal(outcome.code.trim(), EMPTY_LEGEND);
+      assert.deepEqual(outcome.lint.map((f) => f.rule), ['empty-legend']);
+      assert.match(outcome.attempts[1].error ?? '', /ValueError: broken/);
+    });
+
+    it('keeps the linted plot when the request for the lint-driven repair fails', async () => {
+      mock.enqueue({ content: answer(EMPTY_LEGEND) }, { status: 400 });
+      const outcome = await plot(2);
+      assert.equal(outcome.ok, true);
+      assert.equal(outcome.attempts.length, 1);
+      assert.equal(outcome.code.trim(), EMPTY_LEGEND);
+      assert.deepEqual(outcome.lint.map((f) => f.rule), ['empty-legend']);
+    });
+
+    it('reports findings without repairing when lint repairs are off, and asks for labels only when the task does', async () => {
+      const bare = 'import matplotlib.pyplot as plt\nplt.plot(df.iloc[:, 0], df.iloc[:, 1])\nplt.show()';
+      mock.enqueue({ content: answer(bare) });
+      const outcome = await plot(2, 20_000, { task: 'Plot the data with a title and labelled axes.', maxLintRepairs: 0 });
+      assert.equal(outcome.attempts.length, 1);
+      assert.deepEqual(outcome.lint.map((f) => f.rule), ['missing-labels', 'missing-labels']);
+      mock.enqueue({ content: answer(bare) });
+      assert.deepEqual((await plot(2)).lint, []);
+    });
   });
 });
