@@ -7,7 +7,7 @@ import { runCompare, type CompareCell, type CompareGrid } from '../../benchmark/
 import { TASK_VARIANTS, type TaskVariant } from '../../benchmark/dataset.js';
 import { JUDGE_KINDS, type JudgeKind } from '../../benchmark/judge.js';
 import { summaryMarkdown } from '../../benchmark/report.js';
-import { renderFolderReportHtml } from '../../benchmark/compareReport.js';
+import { folderReportFile } from '../../benchmark/compareReport.js';
 import { BenchmarkConfigError, runBenchmark, type BenchmarkOptions, type BenchmarkProgress } from '../../benchmark/runner.js';
 import type { DescriptorMode } from '../core/describe.js';
 import { PLOT_LIBRARIES, type PlotLibrary } from '../core/prompts.js';
@@ -272,7 +272,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
 
 function writeReport(dir: string): void {
   try {
-    writeFileSync(join(dir, 'report.html'), renderFolderReportHtml(dir).replaceAll('{{nonce}}', 'plotwright'));
+    writeFileSync(join(dir, 'report.html'), folderReportFile(dir));
   } catch (error) {
     console.error(`plotwright bench: could not write report.html: ${error instanceof Error ? error.message : String(error)}`);
   }

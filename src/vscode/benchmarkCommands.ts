@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { runCompare, type CompareCell, type CompareGrid } from '../../benchmark/compare.js';
-import { renderFolderReportHtml } from '../../benchmark/compareReport.js';
+import { folderReportFile } from '../../benchmark/compareReport.js';
 import { loadDataset, TASK_VARIANTS, type LoadedDataset, type TaskVariant } from '../../benchmark/dataset.js';
 import type { JudgeKind } from '../../benchmark/judge.js';
 import { COMPARE_DIMENSIONS, DIMENSION_PLURAL, variedDimension, type CompareDimension } from '../../benchmark/report.js';
@@ -464,7 +464,7 @@ export function registerBenchmarkCommands(
 
   function writeReport(dir: string): void {
     try {
-      writeFileSync(join(dir, 'report.html'), renderFolderReportHtml(dir).replaceAll('{{nonce}}', 'plotwright'));
+      writeFileSync(join(dir, 'report.html'), folderReportFile(dir));
     } catch (error) {
       log.warn(`could not write report.html in ${dir}: ${error instanceof Error ? error.message : String(error)}`);
     }
