@@ -24,6 +24,7 @@ import { createChatModel } from '../llm/openaiClient.js';
 import { API_KEY_SECRET, availableModels, chatModelFromSettings } from './chatModels.js';
 import { isCancellation, UserFixableError } from './errorPresenter.js';
 import { signalFrom } from './plotFlow.js';
+import { benchmarkConsent } from './benchmarkConsent.js';
 import type { BenchmarkReportPanels } from './reportPanel.js';
 import { readSettings, type PlotwrightSettings } from './settings.js';
 
@@ -158,6 +159,10 @@ export function registerBenchmarkCommands(
   log: vscode.LogOutputChannel,
 ): void {
   const workspaceFolder = (): vscode.Uri | undefined => vscode.workspace.workspaceFolders?.[0]?.uri;
+  const askBenchmarkConsent = (flow: Flow): Promise<boolean> =>
+    benchmarkConsent(context.workspaceState, async (choices, placeHolder) =>
+      vscode.window.showQuickPick([...choices], { title: `${flow.title}: run generated code?`, placeHolder, ignoreFocusOut: true }),
+    );
 
   async function pickDatasetSource(preset: string | undefined, flow: Flow): Promise<string | undefined> {
     let source = preset;
@@ -170,7 +175,7 @@ export function registerBenchmarkCommands(
           { label: '$(folder-opened) Choose a file…', detail: 'A .parquet, .jsonl or .json file in the PandasPlotBench schema', value: 'browse' },
         ],
         `${flow.title}: dataset`,
-        'Where the items come from',
+        'Where the items come from (each item runs a program the model writes)',
       );
     }
     if (source === 'browse') {
@@ -479,6 +484,9 @@ export function registerBenchmarkCommands(
   }
 
   register('plotwright.runBenchmark', async (argument) => {
+    if (!(await askBenchmarkConsent(RUN_FLOW))) {
+      return undefined;
+    }
     const preset = (argument && typeof argument === 'object' ? argument : {}) as BenchmarkChoices;
     const resource = workspaceFolder();
     const settings = readSettings(resource);
@@ -526,6 +534,9 @@ export function registerBenchmarkCommands(
   });
 
   register('plotwright.compareBenchmark', async (argument) => {
+    if (!(await askBenchmarkConsent(COMPARE_FLOW))) {
+      return undefined;
+    }
     const preset = (argument && typeof argument === 'object' ? argument : {}) as CompareChoices;
     const resource = workspaceFolder();
     const settings = readSettings(resource);
