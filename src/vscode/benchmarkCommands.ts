@@ -20,11 +20,13 @@ import { findBrowser } from '../kernel/browserPath.js';
 import { DEFAULT_PYTHON_FALLBACKS, PythonNotFoundError, resolvePython, type ResolvedPython } from '../kernel/python.js';
 import type { ChatModel } from '../llm/chatModel.js';
 import { LlmError } from '../llm/errors.js';
+import { displayUrl } from '../llm/endpoint.js';
 import { createChatModel } from '../llm/openaiClient.js';
 import { API_KEY_SECRET, availableModels, chatModelFromSettings } from './chatModels.js';
 import { isCancellation, UserFixableError } from './errorPresenter.js';
 import { signalFrom } from './plotFlow.js';
 import { benchmarkConsent } from './benchmarkConsent.js';
+import { judgeConnection, JUDGE_API_KEY_SECRET } from './judgeKey.js';
 import type { BenchmarkReportPanels } from './reportPanel.js';
 import { readSettings, type PlotwrightSettings } from './settings.js';
 
@@ -159,6 +161,27 @@ export function registerBenchmarkCommands(
   log: vscode.LogOutputChannel,
 ): void {
   const workspaceFolder = (): vscode.Uri | undefined => vscode.workspace.workspaceFolders?.[0]?.uri;
+  const askJudgeKey = (judgeBaseUrl: string): Promise<string | undefined> =>
+    Promise.resolve(
+      vscode.window.showInputBox({
+        title: 'Plotwright: judge API key',
+        prompt: `The judge (${displayUrl(judgeBaseUrl)}) is not the generator's endpoint, so the generator's key is not sent to it. Its own key, kept in secret storage; empty if it needs none.`,
+        password: true,
+        ignoreFocusOut: true,
+      }),
+    );
+  register('plotwright.setJudgeApiKey', async () => {
+    const key = await askJudgeKey(readSettings(workspaceFolder()).judgeBaseUrl || 'the judge endpoint');
+    if (key === undefined) {
+      return undefined;
+    }
+    if (key.trim()) {
+      await context.secrets.store(JUDGE_API_KEY_SECRET, key.trim());
+    } else {
+      await context.secrets.delete(JUDGE_API_KEY_SECRET);
+    }
+    return true;
+  });
   const askBenchmarkConsent = (flow: Flow): Promise<boolean> =>
     benchmarkConsent(context.workspaceState, async (choices, placeHolder) =>
       vscode.window.showQuickPick([...choices], { title: `${flow.title}: run generated code?`, placeHolder, ignoreFocusOut: true }),
@@ -384,10 +407,17 @@ export function registerBenchmarkCommands(
         [openSettings('plotwright.judge')],
       );
     }
+    const generator = { baseUrl: settings.baseUrl, apiKey: (await context.secrets.get(API_KEY_SECRET)) || undefined };
+    const judge = await judgeConnection(context.secrets, generator, settings.judgeBaseUrl, askJudgeKey);
+    if (!judge) {
+      throw new vscode.CancellationError();
+    }
     return createChatModel({
       model: settings.judgeModel || settings.model,
-      baseUrl: settings.judgeBaseUrl || settings.baseUrl || undefined,
-      apiKey: (await context.secrets.get(API_KEY_SECRET)) || undefined,
+      ...(judge.baseUrl ? { baseUrl: judge.baseUrl } : {}),
+      ...(judge.apiKey ? { apiKey: judge.apiKey } : {}),
+      // A judge on another host must not fall back to OPENAI_API_KEY from VS Code's environment either.
+      ...(judge.sameOrigin ? {} : { env: {} }),
       timeoutMs: settings.requestTimeoutSeconds * 1000,
       logger: log,
     });
