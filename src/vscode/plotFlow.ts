@@ -18,6 +18,8 @@ import { chatModelFromSettings } from './chatModels.js';
 import { UserFixableError } from './errorPresenter.js';
 import { notebookKernel } from './jupyterKernel.js';
 import { CellConsent } from '../core/cellConsent.js';
+import { RequestPreviews } from '../core/requestPreview.js';
+import { askBeforeSending } from './requestPreviewPrompt.js';
 import { askRunConsent, insertIndexBelowSelection, NotebookCellRunner, NotRunError } from './notebookCellRunner.js';
 import { outcomeSummary } from './outcomeSummary.js';
 import { readSettings, type PlotwrightSettings } from './settings.js';
@@ -90,6 +92,7 @@ const runAllCells = { title: 'Run All Cells', command: 'notebook.execute' };
 
 export class PlotFlow {
   private readonly environments = new Map<string, KernelEnvironment>();
+  private readonly requestPreviews = new RequestPreviews(askBeforeSending);
   readonly templates: PromptTemplates;
 
   constructor(
@@ -215,7 +218,7 @@ export class PlotFlow {
     }
     const { variable, description, environment } = prepared;
     let task = prepared.task;
-    const model = await this.modelFactory(settings);
+    const model = this.requestPreviews.wrap(await this.modelFactory(settings), notebook.uri.toString(), settings.previewRequests);
     if (settings.taskDetail !== 'full') {
       report('Shortening the task…');
       task = (await shortenTask(model, this.templates, task, settings.taskDetail, signal)).task;

@@ -2,6 +2,7 @@
 import type { DescriptorMode } from '../core/describe.js';
 import type { RunConsentSetting } from '../core/cellConsent.js';
 import type { PlotLibrary, TaskDetail } from '../core/prompts.js';
+import type { PreviewPolicy } from '../core/requestPreview.js';
 
 export type Provider = 'openai-compatible' | 'vscode-lm';
 export type RunConsent = RunConsentSetting;
@@ -25,6 +26,8 @@ export interface PlotwrightSettings {
   pythonPath: string;
   /** A Chromium, Chrome or Edge binary for Plotly figures; empty: looked for. */
   browserPath: string;
+  /** When the exact request is shown before it is sent. */
+  previewRequests: PreviewPolicy;
 }
 
 /** Defaults, identical to package.json's (the unit test compares them). */
@@ -43,6 +46,7 @@ export const SETTING_DEFAULTS: PlotwrightSettings = {
   judgeBaseUrl: '',
   pythonPath: '',
   browserPath: '',
+  previewRequests: 'firstPerNotebook',
 };
 
 export const SETTING_CHOICES: Partial<Record<keyof PlotwrightSettings, readonly string[]>> = {
@@ -51,6 +55,7 @@ export const SETTING_CHOICES: Partial<Record<keyof PlotwrightSettings, readonly 
   taskDetail: ['full', 'short', 'single'],
   dataDescription: ['head', 'rich', 'none'],
   runGeneratedCode: ['ask', 'always', 'never'],
+  previewRequests: ['firstPerNotebook', 'always', 'never'],
 };
 
 /**
@@ -68,6 +73,7 @@ export const USER_ONLY_SETTINGS: ReadonlySet<keyof PlotwrightSettings> = new Set
   'judgeBaseUrl',
   'pythonPath',
   'browserPath',
+  'previewRequests',
 ]);
 
 /** The shape of vscode's WorkspaceConfiguration.inspect result used here. */
@@ -88,6 +94,11 @@ export function effectiveValue(key: keyof PlotwrightSettings, inspected: Inspect
   }
   if (USER_ONLY_SETTINGS.has(key)) {
     return inspected.globalValue ?? inspected.defaultValue;
+  }
+  if (key === 'sendSampleRows') {
+    // A repository may keep rows private, never send rows the user keeps private.
+    const levels = [inspected.defaultValue, inspected.globalValue, inspected.workspaceValue, inspected.workspaceFolderValue];
+    return levels.includes(false) ? false : true;
   }
   return (
     inspected.workspaceFolderLanguageValue ??

@@ -84,4 +84,11 @@ describe('settings', () => {
     const mine = validateSettings((key) => effectiveValue(key, key === 'runGeneratedCode' ? { defaultValue: 'ask', globalValue: 'always' } : undefined));
     assert.equal(mine.runGeneratedCode, 'always');
   });
+
+  it('a workspace can keep sample rows private but not send rows the user keeps private', () => {
+    const read = (inspected: InspectedSetting) => validateSettings((key) => effectiveValue(key, key === 'sendSampleRows' ? inspected : undefined)).sendSampleRows;
+    assert.equal(read({ defaultValue: true, globalValue: false, workspaceValue: true }), false);
+    assert.equal(read({ defaultValue: true, workspaceFolderValue: false }), false);
+    assert.equal(read({ defaultValue: true }), true);
+  });
 });
