@@ -35,7 +35,7 @@ const SETUP_MODULE = '_plotwright_kernel';
  * `RuntimeError("TAMPERED ...")` when a library was monkeypatched, so the caller restarts the kernel.
  */
 export function isolateCode(cwd: string, seed: number): string {
-  return `__import__(${JSON.stringify(SETUP_MODULE)}).isolate(${JSON.stringify(cwd)}, ${Math.trunc(seed) % 2 ** 31})`;
+  return `__import__(${pythonString(SETUP_MODULE)}).isolate(${pythonString(cwd)}, ${Math.trunc(seed) % 2 ** 31})`;
 }
 
 export interface ItemKernelOptions extends Omit<HeadlessKernelOptions, 'cwd' | 'preload' | 'containment'> {
