@@ -908,7 +908,8 @@ def contain(config):
     spec = config.get('contain')
     if not spec:
         return None
-    _loopback_up()
+    if spec.get('cutNetwork', True):
+        _loopback_up()
     needed = [os.path.realpath(p) for p in (config['cwd'], HERE, sys.prefix, sys.base_prefix, os.path.dirname(sys.executable), tempfile.gettempdir())]
     hidden, visible = _hide(spec.get('hidePaths') or [], needed)
     return {'hiddenPaths': hidden, 'visible': visible}

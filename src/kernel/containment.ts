@@ -12,11 +12,18 @@
 import { spawnSync } from 'node:child_process';
 import { platform } from 'node:os';
 
-export const UNSHARE_ARGS = ['--user', '--map-root-user', '--net', '--mount', '--pid', '--fork', '--mount-proc', '--kill-child'];
+const UNSHARE_ARGS = ['--user', '--map-root-user', '--net', '--mount', '--pid', '--fork', '--mount-proc', '--kill-child'];
+
+/** unshare's flags; without --net when the kernel keeps the network. */
+export function unshareArgs(cutNetwork: boolean): string[] {
+  return cutNetwork ? UNSHARE_ARGS : UNSHARE_ARGS.filter((arg) => arg !== '--net');
+}
 
 export interface ContainmentRequest {
   /** Folders the code must not see (mounted over with an empty read-only tmpfs). */
   hidePaths: string[];
+  /** Keep the network (the CLI's `--setup` code may load data from a URL). Default false: cut off. */
+  keepNetwork?: boolean;
   /** Hard limits applied inside the kernel. */
   memoryLimitMb?: number;
   maxProcesses?: number;
@@ -69,7 +76,7 @@ export function plannedContainment(request: ContainmentRequest): Containment {
   if (available.ok) {
     return {
       namespaces: true,
-      networkCutOff: true,
+      networkCutOff: request.keepNetwork !== true,
       hiddenPaths: [...request.hidePaths],
       limitsHard: true,
       processLimitEnforced: !root,

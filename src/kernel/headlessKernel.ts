@@ -10,7 +10,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { namespacesAvailable, plannedContainment, UNSHARE_ARGS, type Containment, type ContainmentRequest } from './containment.js';
+import { namespacesAvailable, plannedContainment, unshareArgs, type Containment, type ContainmentRequest } from './containment.js';
 import type { CodeKernel, ExecuteOptions, ExecutionResult, ExecutionStatus, KernelError, KernelOutput } from './kernel.js';
 import { kernelEnvironment } from './kernelEnvironment.js';
 import { resolvePython } from './python.js';
@@ -271,7 +271,7 @@ function containmentConfig(request: ContainmentRequest | undefined): Partial<Bri
     maxFileSizeMb: request.maxFileSizeMb ?? null,
     // Outside a PID namespace RLIMIT_NPROC would count every process of the user, not the kernel's.
     maxProcesses: namespaces ? (request.maxProcesses ?? null) : null,
-    contain: namespaces ? { hidePaths: request.hidePaths } : null,
+    contain: namespaces ? { hidePaths: request.hidePaths, cutNetwork: request.keepNetwork !== true } : null,
   };
 }
 
@@ -349,7 +349,7 @@ interface BridgeConfig {
   maxProcesses?: number | null;
   maxFileSizeMb?: number | null;
   /** Set only when the bridge runs under unshare. */
-  contain?: { hidePaths: string[] } | null;
+  contain?: { hidePaths: string[]; cutNetwork: boolean } | null;
 }
 
 interface ReadyEvent {
@@ -415,7 +415,8 @@ class BridgeProcess {
     // Inside a PID namespace the pids the bridge reports are not ours to signal: killing the
     // unshare process (--kill-child) ends the namespace and every process in it.
     this.namespaced = Boolean(config.contain);
-    this.child = spawn(this.namespaced ? 'unshare' : python, this.namespaced ? [...UNSHARE_ARGS, '--', python, ...args] : args, {
+    const unshare = config.contain ? [...unshareArgs(config.contain.cutNetwork), '--', python, ...args] : undefined;
+    this.child = spawn(unshare ? 'unshare' : python, unshare ?? args, {
       cwd: config.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: kernelEnvironment(process.env, { PYTHONDONTWRITEBYTECODE: '1' }),

@@ -188,6 +188,10 @@ describe('plotwright plot', () => {
     // The attack: code from the model reads os.environ; finding anything fails the run, so it shows in the result.
     const steal =
       'import os\nfound = sorted(k for k, v in os.environ.items() if "sk-test-key" in v or "pw-secret" in v or any(w in k.upper() for w in ("KEY", "TOKEN", "SECRET", "PASSWORD")))\n' +
+      // ...and through /proc, the environment of any other process (the CLI's own holds the key).
+      'for pid in (p for p in os.listdir("/proc") if p.isdigit()):\n' +
+      '    try:\n        environ = open(f"/proc/{pid}/environ", "rb").read()\n    except OSError:\n        continue\n' +
+      '    if b"sk-test-key" in environ or b"pw-secret" in environ:\n        found.append("/proc/" + pid)\n' +
       'if found:\n    raise RuntimeError("LEAKED " + " ".join(found))\n' +
       'import matplotlib.pyplot as plt\nplt.plot(df["Distance"], df["Density"])\nplt.show()';
     mock.enqueue({ content: answer(steal) });
