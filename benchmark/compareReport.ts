@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Summary } from './metrics.js';
 import { compareRows, DIMENSION_PLURAL, variedDimension, type CompareDimension } from './report.js';
-import { escapeHtml, renderReportHtml, reportPage, type ReportHtmlOptions } from './reportHtml.js';
+import { escapeHtml, renderReportHtml, reportPage, withRandomNonce, type ReportHtmlOptions } from './reportHtml.js';
 import { compareCellDirs, isCompareFolder, isPartialCompare, readSummary } from './runFolders.js';
 import { compareHeadline } from './runText.js';
 
@@ -54,4 +54,9 @@ ${body}
 /** The report of a results folder, whichever it holds: a comparison or one run. */
 export function renderFolderReportHtml(dir: string, options: ReportHtmlOptions = {}): string {
   return isCompareFolder(dir) ? renderCompareReportHtml(dir, options) : renderReportHtml(dir, options);
+}
+
+/** report.html of a results folder: self-contained, with a fresh nonce. */
+export function folderReportFile(dir: string): string {
+  return withRandomNonce(renderFolderReportHtml(dir));
 }

@@ -9,6 +9,14 @@
 // already-imported library or of a class it exposes (a monkeypatch we cannot undo, e.g.
 // `pd.DataFrame.plot = ...`), the kernel is restarted instead; a
 // timeout the interrupt does not stop and a crash restart it anyway (the bridge does that).
+//
+// Item code is untrusted. It runs in a temporary folder outside the results and cache folders,
+// removed afterwards, in a kernel contained by containment.ts where Linux allows it: no network,
+// the results and cache folders hidden, hard limits on memory, processes and file size.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
+import { plannedContainment, type Containment, type ContainmentRequest } from '../src/kernel/containment.js';
 import { describeCode, parseDescription, type DataFrameDescription, type DescriptorMode } from '../src/core/describe.js';
 import type { AttemptRunner } from '../src/core/plotEngine.js';
 import { formatKernelError } from '../src/core/plotEngine.js';
@@ -27,21 +35,84 @@ const SETUP_MODULE = '_plotwright_kernel';
  * `RuntimeError("TAMPERED ...")` when a library was monkeypatched, so the caller restarts the kernel.
  */
 export function isolateCode(cwd: string, seed: number): string {
-  return `__import__(${JSON.stringify(SETUP_MODULE)}).isolate(${JSON.stringify(cwd)}, ${Math.trunc(seed) % 2 ** 31})`;
+  return `__import__(${pythonString(SETUP_MODULE)}).isolate(${pythonString(cwd)}, ${Math.trunc(seed) % 2 ** 31})`;
 }
 
-export interface ItemKernelOptions extends Omit<HeadlessKernelOptions, 'cwd' | 'preload'> {
-  /** Where the kernel process is started; each item then runs in its own folder. */
-  homeDir: string;
+export interface ItemKernelOptions extends Omit<HeadlessKernelOptions, 'cwd' | 'preload' | 'containment'> {
+  /** Folders item code must not see: the results folder and the response cache. */
+  hidePaths: string[];
 }
 
-/** One worker's warm kernel. */
+/** Per kernel: threads count too (ipykernel, the bridge and BLAS use about 20). */
+export const ITEM_MAX_PROCESSES = 128;
+export const ITEM_MAX_FILE_SIZE_MB = 256;
+
+function isInside(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+}
+
+/** What item kernels get; a hidden folder that holds the temporary folder itself cannot be hidden. */
+export function itemContainmentRequest(options: Pick<ItemKernelOptions, 'hidePaths' | 'memoryLimitMb'>, itemRoot = tmpdir()): ContainmentRequest {
+  const root = resolve(itemRoot);
+  return {
+    hidePaths: options.hidePaths.map((path) => resolve(path)).filter((path) => !isInside(root, path)),
+    ...(options.memoryLimitMb ? { memoryLimitMb: options.memoryLimitMb } : {}),
+    maxProcesses: ITEM_MAX_PROCESSES,
+    maxFileSizeMb: ITEM_MAX_FILE_SIZE_MB,
+  };
+}
+
+/** For the run's record: what item code is and is not cut off from. */
+export function itemContainment(options: Pick<ItemKernelOptions, 'hidePaths' | 'memoryLimitMb'>): Containment {
+  const request = itemContainmentRequest(options);
+  const planned = plannedContainment(request);
+  const unhidden = options.hidePaths.map((path) => resolve(path)).filter((path) => !request.hidePaths.includes(path));
+  if (unhidden.length === 0 || !planned.namespaces) {
+    return planned;
+  }
+  const note = `${unhidden.join(', ')} holds the temporary folder, so it stays visible`;
+  return { ...planned, fallback: planned.fallback ? `${planned.fallback}; ${note}` : note };
+}
+
+/** One worker's warm kernel, and the temporary folder its items run in. */
 export class ItemKernel {
   private kernel: HeadlessKernel | undefined;
   /** Kernel starts and restarts, for the report. */
   starts = 0;
+  /** Outside the results and cache folders; removed on dispose. */
+  readonly root: string;
+  private itemDir: string | undefined;
 
-  constructor(private readonly options: ItemKernelOptions) {}
+  constructor(private readonly options: ItemKernelOptions) {
+    this.root = mkdtempSync(join(tmpdir(), 'plotwright-items-'));
+  }
+
+  /**
+   * A fresh folder for one item with its files, replacing the previous item's. The code runs in
+   * `<item>/cwd`, so even `../file` stays inside the item's own folder.
+   */
+  itemFolder(key: string, files: Record<string, string>): string {
+    this.removeItemDir();
+    this.itemDir = join(this.root, key.replace(/[^\w.-]/g, '_'));
+    const cwd = join(this.itemDir, 'cwd');
+    mkdirSync(cwd, { recursive: true });
+    for (const [name, text] of Object.entries(files)) {
+      writeFileSync(join(cwd, name), text);
+    }
+    return cwd;
+  }
+
+  /** What this worker's kernel got (after it started). */
+  get containment(): Containment | undefined {
+    return this.kernel?.startInfo?.containment;
+  }
+
+  private removeItemDir(): void {
+    if (this.itemDir) {
+      rmSync(this.itemDir, { recursive: true, force: true });
+      this.itemDir = undefined;
+    }
+  }
 
   private starting: Promise<void> | undefined;
 
@@ -50,7 +121,13 @@ export class ItemKernel {
     if (this.kernel) {
       return Promise.resolve();
     }
-    this.starting ??= HeadlessKernel.start({ ...this.options, cwd: this.options.homeDir, preload: PRELOAD }).then(
+    const { hidePaths: _hidden, ...kernelOptions } = this.options;
+    this.starting ??= HeadlessKernel.start({
+      ...kernelOptions,
+      cwd: this.root,
+      preload: PRELOAD,
+      containment: itemContainmentRequest(this.options, this.root),
+    }).then(
       (kernel) => {
         this.kernel = kernel;
         this.starts++;
@@ -93,6 +170,7 @@ export class ItemKernel {
 
   async dispose(): Promise<void> {
     await this.discard();
+    rmSync(this.root, { recursive: true, force: true });
   }
 }
 

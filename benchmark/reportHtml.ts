@@ -3,9 +3,14 @@
 // media/report.css and media/report.js inline, images as data URLs of the PNGs the runner saved
 // (plots/<id>-<repeat>.png, gt/<id>.png). A webview passes `webview` instead: stylesheet, script
 // and images are then URIs it may load, and the CSP allows exactly those. Style and script carry
-// a `{{nonce}}` placeholder for the caller to fill.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// a `{{nonce}}` placeholder for the caller to fill (withRandomNonce).
+//
+// results.jsonl and summary.json are input, not trusted: an image is embedded only from
+// plots/*.png or gt/*.png inside the results folder (symlinks resolved) and only if it is a PNG,
+// and every field is escaped.
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { packageRoot } from '../src/core/packageRoot.js';
 import { effectiveScore, itemRecordSchema, type ItemRecord, type Summary } from './metrics.js';
 import type { ResultLine } from './runner.js';
@@ -30,12 +35,56 @@ function mediaText(name: string): string {
   return readFileSync(join(packageRoot(), 'media', name), 'utf8');
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+/** The placeholder replaced by a fresh random nonce (a constant one would let injected markup run). */
+export function withRandomNonce(html: string): string {
+  return html.replaceAll(NONCE_PLACEHOLDER, randomBytes(18).toString('base64'));
 }
 
-function dataUrl(path: string): string | undefined {
-  return existsSync(path) ? `data:image/png;base64,${readFileSync(path).toString('base64')}` : undefined;
+export function escapeHtml(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+const IMAGE_PATH = /^(plots|gt)\/[\w.-]+\.png$/;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function startsLikePng(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(PNG_SIGNATURE.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(PNG_SIGNATURE);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The absolute path of an image of the results folder, or undefined when `relativePath` is not
+ * plots/<name>.png or gt/<name>.png, leaves the folder (also through a symlink), or is not a PNG.
+ */
+export function confinedImagePath(resultsDir: string, relativePath: unknown): string | undefined {
+  if (typeof relativePath !== 'string' || !IMAGE_PATH.test(relativePath)) {
+    return undefined;
+  }
+  try {
+    const root = realpathSync(resultsDir);
+    const real = realpathSync(join(root, relativePath));
+    const inside = relative(root, real);
+    if (inside.startsWith('..') || inside.startsWith(sep) || inside !== relativePath.split('/').join(sep)) {
+      return undefined;
+    }
+    return startsLikePng(real) ? real : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function dataUrl(path: string | undefined): string | undefined {
+  return path ? `data:image/png;base64,${readFileSync(path).toString('base64')}` : undefined;
+}
+
+/** Extras are not validated by the record schema: keep only strings. */
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
 }
 
 /** Every parsable record line (later lines win for the same id and repeat), extras kept. */
@@ -58,7 +107,8 @@ function readLines(dir: string): ResultLine[] {
     if (!itemRecordSchema.safeParse(value).success) {
       continue;
     }
-    const record = value as ResultLine;
+    const raw = value as ResultLine;
+    const record: ResultLine = { ...raw, task: stringOrNull(raw.task) ?? undefined, note: stringOrNull(raw.note), plot: stringOrNull(raw.plot) };
     const key = `${record.id}:${record.repeat}`;
     byKey.delete(key);
     byKey.set(key, record);
@@ -66,18 +116,18 @@ function readLines(dir: string): ResultLine[] {
   return [...byKey.values()].sort((a, b) => a.id - b.id || a.repeat - b.repeat);
 }
 
-function fmt(v: number | null | undefined, digits = 1): string {
-  return v === null || v === undefined ? '–' : v.toFixed(digits);
+function fmt(v: unknown, digits = 1): string {
+  return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '–';
 }
 
 function summaryTable(s: Summary): string {
   const rows = (['visual', 'task', 'pixel'] as const)
-    .map((k) => `<tr><th>${k}</th><td>${fmt(s[k].mean)}</td><td>${fmt(s[k].std)}</td><td>${fmt(s[k].goodRatio, 2)}</td></tr>`)
+    .map((k) => `<tr><th>${k}</th><td>${fmt(s[k]?.mean)}</td><td>${fmt(s[k]?.std)}</td><td>${fmt(s[k]?.goodRatio, 2)}</td></tr>`)
     .join('');
   return `<table class="summary">
 <tr><th>model</th><td>${escapeHtml(s.model)}</td><th>library</th><td>${escapeHtml(s.library)}</td><th>task variant</th><td>${escapeHtml(s.taskVariant)}</td><th>descriptor</th><td>${escapeHtml(s.descriptor)}</td></tr>
-<tr><th>items</th><td>${s.items}</td><th>repeats</th><td>${s.repeats}</td><th>incorrect code</th><td>${fmt(s.incorrectCodePct)} %</td><th>code raised</th><td>${fmt(s.errorPct)} %</td></tr>
-<tr><th>wrong library</th><td>${s.wrongLibrary}</td><th>judge errors</th><td>${s.judgeErrors}</td><th>time per item</th><td>${fmt(s.timePerItemS)} s</td><td></td><td></td></tr>
+<tr><th>items</th><td>${escapeHtml(s.items)}</td><th>repeats</th><td>${escapeHtml(s.repeats)}</td><th>incorrect code</th><td>${fmt(s.incorrectCodePct)} %</td><th>code raised</th><td>${fmt(s.errorPct)} %</td></tr>
+<tr><th>wrong library</th><td>${escapeHtml(s.wrongLibrary)}</td><th>judge errors</th><td>${escapeHtml(s.judgeErrors)}</td><th>time per item</th><td>${fmt(s.timePerItemS)} s</td><td></td><td></td></tr>
 </table>
 <table class="scores"><tr><th>score</th><th>mean</th><th>std</th><th>good (≥ 75)</th></tr>${rows}</table>`;
 }
@@ -112,14 +162,14 @@ function itemRow(record: ResultLine, imageSrc: ImageSource, gtCache: Map<number,
   const attrs = [
     `data-library="${escapeHtml(record.library)}"`,
     `data-plot="${record.hasPlot ? 'yes' : 'no'}"`,
-    `data-visual="${effectiveScore(record, 'visual') ?? ''}"`,
-    `data-task="${effectiveScore(record, 'task') ?? ''}"`,
-    `data-pixel="${effectiveScore(record, 'pixel') ?? ''}"`,
-    `data-best="${best}"`,
+    `data-visual="${escapeHtml(effectiveScore(record, 'visual') ?? '')}"`,
+    `data-task="${escapeHtml(effectiveScore(record, 'task') ?? '')}"`,
+    `data-pixel="${escapeHtml(effectiveScore(record, 'pixel') ?? '')}"`,
+    `data-best="${escapeHtml(best)}"`,
     `data-text="${escapeHtml(search)}"`,
   ].join(' ');
   return `<tr class="item" ${attrs}>
-<td class="id">${record.id}${record.repeat > 0 ? `<br>#${record.repeat}` : ''}</td>
+<td class="id">${escapeHtml(record.id)}${record.repeat > 0 ? `<br>#${escapeHtml(record.repeat)}` : ''}</td>
 <td class="img">${image(gt, 'no ground truth')}</td>
 <td class="img">${image(plot, 'no plot')}</td>
 <td class="sc">${scoreCell(record)}</td>
@@ -139,8 +189,8 @@ export function renderReportHtml(resultsDir: string, options: ReportHtmlOptions 
   const gtCache = new Map<number, string | undefined>();
   const web = options.webview;
   const imageSrc: ImageSource = web
-    ? (relativePath) => (existsSync(join(resultsDir, relativePath)) ? web.imageUri(relativePath) : undefined)
-    : (relativePath) => dataUrl(join(resultsDir, relativePath));
+    ? (relativePath) => (confinedImagePath(resultsDir, relativePath) ? web.imageUri(relativePath) : undefined)
+    : (relativePath) => dataUrl(confinedImagePath(resultsDir, relativePath));
   const rows = records.map((r) => itemRow(r, imageSrc, gtCache)).join('\n');
   return reportPage(
     'PandasPlotBench report',

@@ -4,7 +4,7 @@
 // captures the plot as PNG, checks the library, and has the judge (grader) score it. One record per
 // item and repeat is appended to results.jsonl as soon as it is finished, so a crash loses nothing.
 // No vscode import and no console output: callers get progress through `onProgress`.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatDescription, type DescriptorMode } from '../src/core/describe.js';
 import { generatePlot, type PlotOutcome } from '../src/core/plotEngine.js';
@@ -17,7 +17,7 @@ import type { ChatModel, TokenUsage } from '../src/llm/chatModel.js';
 import { LlmError } from '../src/llm/errors.js';
 import { CachingChatModel } from '../src/llm/responseCache.js';
 import { loadDataset, taskText, type LoadDatasetOptions, type PlotBenchItem, type TaskVariant } from './dataset.js';
-import { ItemKernel, ItemSession } from './itemKernel.js';
+import { ItemKernel, itemContainment, ItemSession } from './itemKernel.js';
 import { PlotJudge, type JudgeKind, type JudgeVerdict } from './judge.js';
 import { readResults, summarize, type ItemRecord, type JudgeError, type Summary } from './metrics.js';
 import { pixelScore } from './pixelScore.js';
@@ -240,6 +240,8 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
     timeoutS: timeoutMs / 1000,
     promptVersion: templates.version,
   };
+  // Decided before the cache folder is: kept out of RunConfig so --resume does not compare it.
+  const hidePaths = (cacheDir: string | null): string[] => [outDir, ...(cacheDir === null ? [] : [cacheDir])];
   const existing = existsSync(results) ? await readResults(results) : undefined;
   if (existing && existing.records.length > 0) {
     if (!options.resume) {
@@ -254,7 +256,8 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
       throw new BenchmarkConfigError(`cannot resume ${outDir} with other settings (${what}): choose another --out`);
     }
   }
-  writeFileSync(join(outDir, 'run.json'), `${JSON.stringify({ ...config, startedAt: new Date().toISOString() }, null, 2)}\n`);
+  const containment = itemContainment({ hidePaths: hidePaths(options.cacheDir === undefined ? defaultCacheDir(outDir) : options.cacheDir), memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB });
+  writeFileSync(join(outDir, 'run.json'), `${JSON.stringify({ ...config, containment, startedAt: new Date().toISOString() }, null, 2)}\n`);
 
   const doneKeys = new Set((existing?.records ?? []).map((r) => `${r.id}:${r.repeat}`));
   const tasks: Task[] = [];
@@ -316,14 +319,12 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
     if (tasks.length > 0 && !stop.signal.aborted) {
       const resolving = resolvePython(options.python ? { explicit: options.python } : {});
       resolving.catch(() => undefined);
-      const home = join(outDir, 'work');
-      mkdirSync(home, { recursive: true });
       const workers = Math.min(concurrency, tasks.length);
-      report({ done: skipped, total, skipped, failed: 0, etaMs: null, message: `starting ${workers} kernel(s)` });
+      report({ done: skipped, total, skipped, failed: 0, etaMs: null, message: `starting ${workers} kernel(s)${containment.fallback ? ` (not fully contained: ${containment.fallback})` : ''}` });
       // Kernels boot (seconds) while the interpreter's package versions are read.
       const kernelPython = options.python ?? (await resolving).path;
       for (let i = 0; i < workers; i++) {
-        const kernel = new ItemKernel({ homeDir: home, python: kernelPython, memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB });
+        const kernel = new ItemKernel({ hidePaths: hidePaths(cacheDir), python: kernelPython, memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB });
         kernel.warmUp().catch(() => undefined);
         kernels.push(kernel);
       }
@@ -423,12 +424,7 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
       const executeTask = async (task: Task, itemKernel: ItemKernel): Promise<Executed> => {
         const { item, repeat } = task;
         const key = `${item.id}-${repeat}`;
-        // The code runs in <item>/cwd, so even `../file` stays inside this item's own folder.
-        const root = join(home, key);
-        const cwd = join(root, 'cwd');
-        rmSync(root, { recursive: true, force: true });
-        mkdirSync(cwd, { recursive: true });
-        writeFileSync(join(cwd, 'data.csv'), item.data_csv);
+        const cwd = itemKernel.itemFolder(key, { 'data.csv': item.data_csv });
         const prompt = taskText(item, options.taskVariant);
         // Cleaning, the item's code_data and the description all run in one execute, in the item's folder.
         const session = new ItemSession(itemKernel, cwd, item.code_data, options.descriptor);

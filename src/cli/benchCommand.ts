@@ -7,10 +7,11 @@ import { runCompare, type CompareCell, type CompareGrid } from '../../benchmark/
 import { TASK_VARIANTS, type TaskVariant } from '../../benchmark/dataset.js';
 import { JUDGE_KINDS, type JudgeKind } from '../../benchmark/judge.js';
 import { summaryMarkdown } from '../../benchmark/report.js';
-import { renderFolderReportHtml } from '../../benchmark/compareReport.js';
+import { folderReportFile } from '../../benchmark/compareReport.js';
 import { BenchmarkConfigError, runBenchmark, type BenchmarkOptions, type BenchmarkProgress } from '../../benchmark/runner.js';
 import type { DescriptorMode } from '../core/describe.js';
 import { PLOT_LIBRARIES, type PlotLibrary } from '../core/prompts.js';
+import { judgeEndpoint } from '../llm/judgeEndpoint.js';
 import { createChatModel } from '../llm/openaiClient.js';
 import { DEFAULT_MODEL } from './plotCommand.js';
 import { oneOf, positiveNumber, UsageError } from './usageError.js';
@@ -27,6 +28,8 @@ const COMMON = `  --dataset SRC          hf | hf:<owner>/<name> | path.parquet |
   --api-key KEY          prefer $OPENAI_API_KEY (a key on the command line lands in shell history)
   --judge-model J        judge (default: the generator's model)
   --judge-base-url URL   judge endpoint (default: the generator's)
+  --judge-api-key KEY    the judge's key (or $PLOTWRIGHT_JUDGE_API_KEY); the generator's key
+                         goes to the judge only when both are the same host and port
   --judges LIST          visual,task (default both; 'none' for no judge)
   --concurrency N        items in flight, one warm kernel each (default 2)
   --repeats R            runs per item (default 1)
@@ -69,6 +72,7 @@ const OPTIONS = {
   'api-key': { type: 'string' },
   'judge-model': { type: 'string' },
   'judge-base-url': { type: 'string' },
+  'judge-api-key': { type: 'string' },
   judges: { type: 'string' },
   concurrency: { type: 'string' },
   repeats: { type: 'string' },
@@ -174,12 +178,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     createChatModel({ baseUrl: values['base-url'], apiKey: values['api-key'], model: name, timeoutMs: requestTimeoutMs });
   const judgeModel =
     judges.length > 0
-      ? createChatModel({
-          baseUrl: values['judge-base-url'] ?? values['base-url'],
-          apiKey: values['api-key'],
-          model: values['judge-model'] ?? model,
-          timeoutMs: requestTimeoutMs,
-        })
+      ? judgeModelFor(values, values['judge-model'] ?? model, requestTimeoutMs)
       : undefined;
 
   const base: Omit<BenchmarkOptions, 'model'> = {
@@ -272,8 +271,24 @@ export async function runBenchCommand(args: string[]): Promise<number> {
 
 function writeReport(dir: string): void {
   try {
-    writeFileSync(join(dir, 'report.html'), renderFolderReportHtml(dir).replaceAll('{{nonce}}', 'plotwright'));
+    writeFileSync(join(dir, 'report.html'), folderReportFile(dir));
   } catch (error) {
     console.error(`plotwright bench: could not write report.html: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** The generator's key (flag or environment) reaches the judge only on the generator's host and port. */
+function judgeModelFor(values: { 'base-url'?: string; 'api-key'?: string; 'judge-base-url'?: string; 'judge-api-key'?: string }, model: string, timeoutMs: number) {
+  const judge = judgeEndpoint(
+    { baseUrl: values['base-url'], apiKey: values['api-key'] },
+    { baseUrl: values['judge-base-url'], apiKey: values['judge-api-key'] ?? process.env.PLOTWRIGHT_JUDGE_API_KEY },
+    process.env,
+  );
+  return createChatModel({
+    ...(judge.baseUrl ? { baseUrl: judge.baseUrl } : {}),
+    ...(judge.apiKey ? { apiKey: judge.apiKey } : {}),
+    ...(judge.sameOrigin ? {} : { env: {} }),
+    model,
+    timeoutMs,
+  });
 }

@@ -251,7 +251,8 @@ export async function runPlotCommand(args: string[]): Promise<number> {
   try {
     const python = await resolvePython({ explicit: values.python });
     progress(`Starting a Python kernel (${python.path})…`);
-    kernel = await HeadlessKernel.start({ python: python.path, cwd: workDir });
+    // Its own PID namespace (where Linux allows): /proc does not show this process, whose environment holds the key.
+    kernel = await HeadlessKernel.start({ python: python.path, cwd: workDir, containment: { hidePaths: [], keepNetwork: true } });
     const session = new DataFrameSession(kernel, setupCode);
     progress('Loading and describing the data…');
     const description = await session.describe(descriptor, { signal: controller.signal });

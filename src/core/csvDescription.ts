@@ -135,7 +135,8 @@ export function describeRawColumns(
       return;
     }
     const summary: ColumnSummary = { name, dtype };
-    if (mode === 'rich') {
+    // Statistics are values of the data: with sample rows off only the schema leaves the machine.
+    if (mode === 'rich' && options.sampleRows !== false) {
       let nulls = 0;
       const distinct = new Set<unknown>();
       let min: number | undefined;

@@ -75,7 +75,8 @@ export function describeCode(
     cols = []
     for position, name in enumerate(frame.columns[:limit]):
         col = {"name": str(name), "dtype": str(dtypes.iloc[position])}
-        if args["mode"] == "rich":
+        # Statistics are values of the data: with sample rows off only the schema leaves the machine.
+        if args["mode"] == "rich" and args["sample"]:
             series = frame.iloc[:, position]
             col["nulls"] = int(series.isna().sum())
             try:
@@ -140,10 +141,12 @@ export function formatDescription(d: DataFrameDescription): string {
     return `The DataFrame is in the variable \`${d.variable}\`.`;
   }
   const lines = [`The DataFrame \`${d.variable}\` has ${count(d.rows)} rows and ${count(d.columns)} columns.`];
-  lines.push('Columns (name: dtype' + (d.mode === 'rich' ? '; nulls; distinct values; range' : '') + '):');
+  // Rich statistics are absent when sample rows are off (only the schema is sent).
+  const rich = d.mode === 'rich' && d.columnSummaries.some((c) => c.nulls !== undefined);
+  lines.push('Columns (name: dtype' + (rich ? '; nulls; distinct values; range' : '') + '):');
   for (const c of d.columnSummaries) {
     let text = `- ${c.name}: ${c.dtype}`;
-    if (d.mode === 'rich') {
+    if (rich && c.nulls !== undefined) {
       const facts = [`${count(c.nulls ?? 0)} nulls`];
       if (c.unique !== undefined) {
         facts.push(`${count(c.unique)} distinct`);

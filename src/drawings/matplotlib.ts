@@ -1,4 +1,5 @@
 // Program → standalone Matplotlib code that keeps the program's loops, ifs and reflections.
+import { pythonString } from '../core/pythonString.js';
 import type { Affine, Program, Statement } from './program.js';
 
 export interface MatplotlibOptions {
@@ -21,9 +22,6 @@ function pyBool(value: boolean): string {
   return value ? 'True' : 'False';
 }
 
-function pyString(value: string): string {
-  return JSON.stringify(value);
-}
 
 const PRELUDE = `import matplotlib.pyplot as plt
 from contextlib import contextmanager
@@ -102,7 +100,7 @@ function pyStatements(statements: Statement[], indent: string): string[] {
         lines.push(...pyStatements(stmt.body, inner));
         break;
       case 'reflect':
-        lines.push(`${indent}with reflect(${pyString(stmt.axis)}, ${stmt.at}):`);
+        lines.push(`${indent}with reflect(${pythonString(stmt.axis)}, ${stmt.at}):`);
         lines.push(...pyStatements(stmt.body, inner));
         break;
     }
@@ -118,7 +116,7 @@ export function toMatplotlib(program: Program, options: MatplotlibOptions = {}):
     'ax.autoscale_view()',
     'ax.margins(0.05)',
     "ax.axis('off')",
-    options.savePath === undefined ? 'plt.show()' : `fig.savefig(${pyString(options.savePath)}, dpi=100)`,
+    options.savePath === undefined ? 'plt.show()' : `fig.savefig(${pythonString(options.savePath)}, dpi=100)`,
   ];
   const body = program.body.length === 0 ? [] : pyStatements(program.body, '');
   return `${PRELUDE}\n${[...body, ...finish].join('\n')}\n`;

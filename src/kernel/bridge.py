@@ -235,6 +235,8 @@ class Kernel:
         self.startup_timeout = float(config.get('startupTimeoutMs') or 60000) / 1000
         self.setup_options = {
             'memoryLimitMb': config.get('memoryLimitMb'),
+            'maxProcesses': config.get('maxProcesses'),
+            'maxFileSizeMb': config.get('maxFileSizeMb'),
             'preload': config.get('preload') or [],
         }
         env = dict(os.environ)
@@ -870,10 +872,69 @@ def cancelled_error(note='.'):
     return {'ename': 'Cancelled', 'evalue': f'Execution was cancelled{note}', 'traceback': []}
 
 
+def _loopback_up():
+    """A new network namespace has only a loopback interface, and it is down; the kernel's zmq
+    sockets need it. It reaches nothing outside the namespace."""
+    import fcntl
+    import struct
+
+    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        request = struct.pack('16sH14x', b'lo', 0)
+        flags = struct.unpack('16sH14x', fcntl.ioctl(sock, siocgifflags, request))[1]
+        fcntl.ioctl(sock, siocsifflags, struct.pack('16sH14x', b'lo', flags | iff_up))
+
+
+def _inside(path, folder):
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _hide(paths, needed):
+    """Mounts an empty read-only tmpfs over each folder (we are root of a fresh user and mount
+    namespace, so the mounts are private to it). A folder that holds something the kernel needs is
+    left visible and reported."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    ms_rdonly, ms_nosuid, ms_nodev, ms_noexec = 1, 2, 4, 8
+    hidden, visible = [], {}
+    for path in paths:
+        folder = os.path.realpath(path)
+        if not os.path.isdir(folder):
+            os.makedirs(folder, exist_ok=True)
+        blocker = next((n for n in needed if _inside(n, folder)), None)
+        if blocker is not None:
+            visible[path] = f'it holds {blocker}, which the kernel needs'
+            continue
+        flags = ms_rdonly | ms_nosuid | ms_nodev | ms_noexec
+        if libc.mount(b'plotwright-hidden', folder.encode(), b'tmpfs', flags, b'size=4k') != 0:
+            visible[path] = os.strerror(ctypes.get_errno())
+            continue
+        hidden.append(path)
+    return hidden, visible
+
+
+def contain(config):
+    """Runs first when Node started this bridge under unshare (see containment.ts)."""
+    spec = config.get('contain')
+    if not spec:
+        return None
+    if spec.get('cutNetwork', True):
+        _loopback_up()
+    needed = [os.path.realpath(p) for p in (config['cwd'], HERE, sys.prefix, sys.base_prefix, os.path.dirname(sys.executable), tempfile.gettempdir())]
+    hidden, visible = _hide(spec.get('hidePaths') or [], needed)
+    return {'hiddenPaths': hidden, 'visible': visible}
+
+
 def main():
     started = time.perf_counter()
     out = ProtocolOut()
     config = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+    try:
+        contained = contain(config)
+    except Exception as error:
+        out.send({'event': 'fatal', 'message': f'Could not contain the kernel: {error!r}'})
+        return 1
     bridge = Bridge(config, out)
 
     def on_term(_signum, _frame):
@@ -900,6 +961,7 @@ def main():
         'kernelStartMs': (time.perf_counter() - started) * 1000,
         'setup': bridge.kernel.setup_info,
         'python': sys.executable,
+        'contained': contained,
     })
     try:
         bridge.serve()

@@ -9,6 +9,7 @@ import {
 } from '../core/describe.js';
 import type { AttemptRunner } from '../core/plotEngine.js';
 import { formatKernelError } from '../core/plotEngine.js';
+import { pythonString } from '../core/pythonString.js';
 import { streamText, type CodeKernel, type ExecutionResult, type KernelError } from './kernel.js';
 
 /** Where the loaded frame is kept, so that each attempt starts from a copy of it. */
@@ -37,10 +38,7 @@ export class SetupError extends Error {
 }
 
 
-export function pythonString(text: string): string {
-  // JSON string syntax is valid Python for these characters, and escapes quotes and backslashes.
-  return JSON.stringify(text);
-}
+export { pythonString } from '../core/pythonString.js';
 
 export function readCsvSetup(csvPath: string, variable = 'df'): string {
   return `import pandas as pd\n${variable} = pd.read_csv(${pythonString(csvPath)})`;

@@ -11,7 +11,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { MatplotlibFigureSummary } from './figureSummary.js';
+import { namespacesAvailable, plannedContainment, unshareArgs, type Containment, type ContainmentRequest } from './containment.js';
 import type { CodeKernel, ExecuteOptions, ExecutionResult, ExecutionStatus, KernelError, KernelOutput } from './kernel.js';
+import { kernelEnvironment } from './kernelEnvironment.js';
 import { resolvePython } from './python.js';
 
 export interface HeadlessKernelOptions {
@@ -19,8 +21,13 @@ export interface HeadlessKernelOptions {
   python?: string;
   /** The kernel's working directory (must exist). */
   cwd: string;
-  /** Extra environment variables for the kernel process. */
+  /**
+   * Extra environment variables for the kernel process. The kernel never inherits this process's
+   * environment beyond an allowlist (kernelEnvironment.ts), and names like a credential are dropped.
+   */
   env?: Record<string, string>;
+  /** Run the kernel in Linux namespaces without network, with hidden folders and hard limits (containment.ts). */
+  containment?: ContainmentRequest;
   /** How long a kernel (re)start may take. Default 60 s. */
   startupTimeoutMs?: number;
   /** Caps the kernel's address space (RLIMIT_AS) so a memory hog fails with MemoryError. */
@@ -46,6 +53,8 @@ export interface KernelStartInfo {
   python: string;
   preloaded: string[];
   preloadFailed: Record<string, string>;
+  /** Set when options.containment was given: what the kernel actually got. */
+  containment?: Containment;
 }
 
 /** Extra margin the Node-side watchdog gives the bridge beyond the timeout, interrupt grace and a restart. */
@@ -87,7 +96,7 @@ export class HeadlessKernel implements CodeKernel {
     return this.info;
   }
 
-  /** The kernel process id (changes when the kernel is restarted). */
+  /** The kernel process id (changes when the kernel is restarted); undefined inside a PID namespace. */
   get pid(): number | undefined {
     return this.bridge?.kernelPid;
   }
@@ -148,6 +157,7 @@ export class HeadlessKernel implements CodeKernel {
       memoryLimitMb: this.options.memoryLimitMb ?? null,
       preload: this.options.preload ?? [],
       spareKernel: this.options.spareKernel ?? false,
+      ...containmentConfig(this.options.containment),
     });
     let ready: ReadyEvent;
     try {
@@ -163,10 +173,11 @@ export class HeadlessKernel implements CodeKernel {
     this.info = {
       startMs: performance.now() - started,
       kernelStartMs: ready.kernelStartMs,
-      pid: ready.pid ?? undefined,
+      pid: bridge.kernelPid,
       python: ready.python,
       preloaded: ready.setup?.preloaded ?? [],
       preloadFailed: ready.setup?.failed ?? {},
+      ...(this.options.containment ? { containment: confirmedContainment(this.options.containment, ready) } : {}),
     };
   }
 
@@ -251,6 +262,31 @@ export class HeadlessKernel implements CodeKernel {
   }
 }
 
+/** The bridge's share of a containment request: namespaces only where unshare works here. */
+function containmentConfig(request: ContainmentRequest | undefined): Partial<BridgeConfig> {
+  if (!request) {
+    return {};
+  }
+  const namespaces = namespacesAvailable().ok;
+  return {
+    memoryLimitMb: request.memoryLimitMb ?? null,
+    maxFileSizeMb: request.maxFileSizeMb ?? null,
+    // Outside a PID namespace RLIMIT_NPROC would count every process of the user, not the kernel's.
+    maxProcesses: namespaces ? (request.maxProcesses ?? null) : null,
+    contain: namespaces ? { hidePaths: request.hidePaths, cutNetwork: request.keepNetwork !== true } : null,
+  };
+}
+
+function confirmedContainment(request: ContainmentRequest, ready: ReadyEvent): Containment {
+  const planned = plannedContainment(request);
+  if (!ready.contained) {
+    return planned;
+  }
+  const visible = Object.entries(ready.contained.visible ?? {}).map(([path, why]) => `${path} is visible (${why})`);
+  const notes = [planned.fallback, ...visible].filter((note): note is string => Boolean(note));
+  return { ...planned, hiddenPaths: ready.contained.hiddenPaths, fallback: notes.length > 0 ? notes.join('; ') : null };
+}
+
 function failure(status: ExecutionStatus, error: KernelError, durationMs: number, restarted: boolean): ExecutionResult {
   return { status, outputs: [], error, durationMs, restarted };
 }
@@ -312,6 +348,10 @@ interface BridgeConfig {
   memoryLimitMb: number | null;
   preload: string[];
   spareKernel: boolean;
+  maxProcesses?: number | null;
+  maxFileSizeMb?: number | null;
+  /** Set only when the bridge runs under unshare. */
+  contain?: { hidePaths: string[]; cutNetwork: boolean } | null;
 }
 
 interface ReadyEvent {
@@ -321,6 +361,7 @@ interface ReadyEvent {
   kernelStartMs: number;
   python: string;
   setup?: { preloaded?: string[]; failed?: Record<string, string> };
+  contained?: { hiddenPaths: string[]; visible?: Record<string, string> } | null;
 }
 
 interface BridgeReply {
@@ -370,12 +411,18 @@ class BridgeProcess {
   private stderrTail = '';
   private lastId = 0;
   private exitPromise: Promise<void>;
+  private readonly namespaced: boolean;
 
   constructor(python: string, script: string, config: BridgeConfig) {
-    this.child = spawn(python, [script, JSON.stringify(config)], {
+    const args = [script, JSON.stringify({ ...config, env: kernelEnvironment({}, config.env) })];
+    // Inside a PID namespace the pids the bridge reports are not ours to signal: killing the
+    // unshare process (--kill-child) ends the namespace and every process in it.
+    this.namespaced = Boolean(config.contain);
+    const unshare = config.contain ? [...unshareArgs(config.contain.cutNetwork), '--', python, ...args] : undefined;
+    this.child = spawn(unshare ? 'unshare' : python, unshare ?? args, {
       cwd: config.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+      env: kernelEnvironment(process.env, { PYTHONDONTWRITEBYTECODE: '1' }),
     });
     trackBridge(this);
     let resolveReady!: (event: ReadyEvent) => void;
@@ -397,18 +444,18 @@ class BridgeProcess {
         this.appendStderr(`[bridge stdout] ${line}\n`);
         return;
       }
-      if ('sparePid' in message) {
+      if ('sparePid' in message && !this.namespaced) {
         this.sparePid = (message.sparePid as number | null) ?? undefined;
       }
       if (message.event === 'ready') {
-        this.kernelPid = (message.pid as number | null) ?? undefined;
+        this.kernelPid = this.namespaced ? undefined : ((message.pid as number | null) ?? undefined);
         this.runtimeDir = typeof message.runtimeDir === 'string' ? message.runtimeDir : undefined;
         resolveReady(message as unknown as ReadyEvent);
       } else if (message.event === 'fatal') {
         rejectReady(new Error(String(message.message)));
       } else if (typeof message.id === 'number') {
         const reply = message as unknown as BridgeReply;
-        if (typeof reply.pid === 'number') {
+        if (typeof reply.pid === 'number' && !this.namespaced) {
           this.kernelPid = reply.pid;
         }
         const pending = this.pending.get(reply.id);

@@ -403,6 +403,27 @@ def isolate(cwd, seed):
 
 # ---------------------------------------------------------------- install
 
+def _hard_limits(options):
+    """Soft and hard limit alike, so the code cannot raise them again (inside a user namespace not
+    even as root; see containment.ts)."""
+    import resource
+
+    mb = 1024 * 1024
+    wanted = [
+        (resource.RLIMIT_AS, options.get('memoryLimitMb'), mb),
+        (resource.RLIMIT_FSIZE, options.get('maxFileSizeMb'), mb),
+        (resource.RLIMIT_NPROC, options.get('maxProcesses'), 1),
+    ]
+    for kind, value, unit in wanted:
+        if not value:
+            continue
+        limit = int(value) * unit
+        _soft, hard = resource.getrlimit(kind)
+        if hard != resource.RLIM_INFINITY and hard < limit:
+            limit = hard
+        resource.setrlimit(kind, (limit, limit))
+
+
 def install(options_json='{}'):
     options = json.loads(options_json)
     # kernel_launcher.py kept debugpy and jedi out of kernel start; the user may import them.
@@ -425,15 +446,7 @@ def install(options_json='{}'):
     except Exception:
         pass
 
-    limit_mb = options.get('memoryLimitMb')
-    if limit_mb:
-        import resource
-
-        limit = int(limit_mb) * 1024 * 1024
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY and hard < limit:
-            limit = hard
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    _hard_limits(options)
 
     preloaded, failed = [], {}
     for name in options.get('preload') or []:

@@ -1,5 +1,10 @@
 // Turns Plotly figure JSON into PNG bytes in headless Chromium (kaleido is not available): one
 // browser, launched on the first figure, and one page with plotly.js reused for every figure.
+//
+// The figure JSON comes from generated code, so it is untrusted: the page makes no network request
+// at all (plotly.js is inlined; a layout image or font URL is blocked by the page's CSP, by an
+// offline context and by a route that aborts every request), the image size is capped, and
+// Chromium keeps its sandbox unless the user is root (where Chromium refuses to start with it).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -25,9 +30,24 @@ export interface RenderOptions {
   scale?: number;
 }
 
+/** Larger layouts are drawn at this size: a figure must not make the renderer allocate gigabytes. */
+export const MAX_FIGURE_SIDE_PX = 4096;
+export const MAX_FIGURE_SCALE = 4;
+
+// What the render page may load: its own inline script and style, and images plotly.js makes itself.
+const PAGE_CSP = "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'";
+
+function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/** Chromium's flags: its sandbox stays on unless the user is root (Chromium will not start as root with it). */
+export function chromiumArgs(root = isRoot()): string[] {
+  return [...(root ? ['--no-sandbox'] : []), ...CHROMIUM_ARGS];
+}
+
 const CHROMIUM_ARGS = [
   '--headless',
-  '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
   '--disable-component-update',
@@ -50,6 +70,8 @@ export class PlotlyRenderer {
   private readonly executablePath: string;
   private browser: Browser | undefined;
   private page: Promise<Page> | undefined;
+  /** Requests the render page tried to make (all of them blocked), for tests and logs. */
+  blockedRequests = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -96,9 +118,9 @@ export class PlotlyRenderer {
       throw new Error('The Plotly renderer has been closed.');
     }
     const layout = (figure.layout ?? {}) as Record<string, unknown>;
-    const width = options.width ?? positive(layout.width) ?? this.options.defaultWidth ?? 700;
-    const height = options.height ?? positive(layout.height) ?? this.options.defaultHeight ?? 500;
-    const scale = options.scale ?? this.options.scale ?? 1;
+    const width = Math.min(MAX_FIGURE_SIDE_PX, options.width ?? positive(layout.width) ?? this.options.defaultWidth ?? 700);
+    const height = Math.min(MAX_FIGURE_SIDE_PX, options.height ?? positive(layout.height) ?? this.options.defaultHeight ?? 500);
+    const scale = Math.min(MAX_FIGURE_SCALE, options.scale ?? this.options.scale ?? 1);
     const page = await this.ensurePage();
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | undefined;
@@ -153,7 +175,7 @@ export class PlotlyRenderer {
     const chromium = playwright.chromium ?? playwright.default?.chromium;
     let browser: Browser;
     try {
-      browser = await chromium.launch({ executablePath: this.executablePath, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+      browser = await chromium.launch({ executablePath: this.executablePath, args: chromiumArgs(), headless: true, timeout: 60_000 });
     } catch (err) {
       throw new Error(`Could not start Chromium (${this.executablePath}) to render Plotly figures: ${(err as Error).message}`);
     }
@@ -164,8 +186,13 @@ export class PlotlyRenderer {
         this.page = undefined;
       }
     });
-    const page = await browser.newPage();
-    await page.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>');
+    const context = await browser.newContext({ offline: true, serviceWorkers: 'block', acceptDownloads: false });
+    await context.route('**/*', (route) => {
+      this.blockedRequests++;
+      return route.abort('blockedbyclient');
+    });
+    const page = await context.newPage();
+    await page.setContent(`<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${PAGE_CSP}"></head><body></body></html>`);
     await page.addScriptTag({ path: plotlyScriptPath() });
     return page;
   }

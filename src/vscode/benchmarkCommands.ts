@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { runCompare, type CompareCell, type CompareGrid } from '../../benchmark/compare.js';
-import { renderFolderReportHtml } from '../../benchmark/compareReport.js';
+import { folderReportFile } from '../../benchmark/compareReport.js';
 import { loadDataset, TASK_VARIANTS, type LoadedDataset, type TaskVariant } from '../../benchmark/dataset.js';
 import type { JudgeKind } from '../../benchmark/judge.js';
 import { COMPARE_DIMENSIONS, DIMENSION_PLURAL, variedDimension, type CompareDimension } from '../../benchmark/report.js';
@@ -20,10 +20,13 @@ import { findBrowser } from '../kernel/browserPath.js';
 import { DEFAULT_PYTHON_FALLBACKS, PythonNotFoundError, resolvePython, type ResolvedPython } from '../kernel/python.js';
 import type { ChatModel } from '../llm/chatModel.js';
 import { LlmError } from '../llm/errors.js';
+import { displayUrl } from '../llm/endpoint.js';
 import { createChatModel } from '../llm/openaiClient.js';
 import { API_KEY_SECRET, availableModels, chatModelFromSettings } from './chatModels.js';
 import { isCancellation, UserFixableError } from './errorPresenter.js';
 import { signalFrom } from './plotFlow.js';
+import { benchmarkConsent } from './benchmarkConsent.js';
+import { judgeConnection, JUDGE_API_KEY_SECRET } from './judgeKey.js';
 import type { BenchmarkReportPanels } from './reportPanel.js';
 import { readSettings, type PlotwrightSettings } from './settings.js';
 
@@ -158,6 +161,31 @@ export function registerBenchmarkCommands(
   log: vscode.LogOutputChannel,
 ): void {
   const workspaceFolder = (): vscode.Uri | undefined => vscode.workspace.workspaceFolders?.[0]?.uri;
+  const askJudgeKey = (judgeBaseUrl: string): Promise<string | undefined> =>
+    Promise.resolve(
+      vscode.window.showInputBox({
+        title: 'Plotwright: judge API key',
+        prompt: `The judge (${displayUrl(judgeBaseUrl)}) is not the generator's endpoint, so the generator's key is not sent to it. Its own key, kept in secret storage; empty if it needs none.`,
+        password: true,
+        ignoreFocusOut: true,
+      }),
+    );
+  register('plotwright.setJudgeApiKey', async () => {
+    const key = await askJudgeKey(readSettings(workspaceFolder()).judgeBaseUrl || 'the judge endpoint');
+    if (key === undefined) {
+      return undefined;
+    }
+    if (key.trim()) {
+      await context.secrets.store(JUDGE_API_KEY_SECRET, key.trim());
+    } else {
+      await context.secrets.delete(JUDGE_API_KEY_SECRET);
+    }
+    return true;
+  });
+  const askBenchmarkConsent = (flow: Flow): Promise<boolean> =>
+    benchmarkConsent(context.workspaceState, async (choices, placeHolder) =>
+      vscode.window.showQuickPick([...choices], { title: `${flow.title}: run generated code?`, placeHolder, ignoreFocusOut: true }),
+    );
 
   async function pickDatasetSource(preset: string | undefined, flow: Flow): Promise<string | undefined> {
     let source = preset;
@@ -170,7 +198,7 @@ export function registerBenchmarkCommands(
           { label: '$(folder-opened) Choose a file…', detail: 'A .parquet, .jsonl or .json file in the PandasPlotBench schema', value: 'browse' },
         ],
         `${flow.title}: dataset`,
-        'Where the items come from',
+        'Where the items come from (each item runs a program the model writes)',
       );
     }
     if (source === 'browse') {
@@ -379,10 +407,17 @@ export function registerBenchmarkCommands(
         [openSettings('plotwright.judge')],
       );
     }
+    const generator = { baseUrl: settings.baseUrl, apiKey: (await context.secrets.get(API_KEY_SECRET)) || undefined };
+    const judge = await judgeConnection(context.secrets, generator, settings.judgeBaseUrl, askJudgeKey);
+    if (!judge) {
+      throw new vscode.CancellationError();
+    }
     return createChatModel({
       model: settings.judgeModel || settings.model,
-      baseUrl: settings.judgeBaseUrl || settings.baseUrl || undefined,
-      apiKey: (await context.secrets.get(API_KEY_SECRET)) || undefined,
+      ...(judge.baseUrl ? { baseUrl: judge.baseUrl } : {}),
+      ...(judge.apiKey ? { apiKey: judge.apiKey } : {}),
+      // A judge on another host must not fall back to OPENAI_API_KEY from VS Code's environment either.
+      ...(judge.sameOrigin ? {} : { env: {} }),
       timeoutMs: settings.requestTimeoutSeconds * 1000,
       logger: log,
     });
@@ -464,7 +499,7 @@ export function registerBenchmarkCommands(
 
   function writeReport(dir: string): void {
     try {
-      writeFileSync(join(dir, 'report.html'), renderFolderReportHtml(dir).replaceAll('{{nonce}}', 'plotwright'));
+      writeFileSync(join(dir, 'report.html'), folderReportFile(dir));
     } catch (error) {
       log.warn(`could not write report.html in ${dir}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -479,6 +514,9 @@ export function registerBenchmarkCommands(
   }
 
   register('plotwright.runBenchmark', async (argument) => {
+    if (!(await askBenchmarkConsent(RUN_FLOW))) {
+      return undefined;
+    }
     const preset = (argument && typeof argument === 'object' ? argument : {}) as BenchmarkChoices;
     const resource = workspaceFolder();
     const settings = readSettings(resource);
@@ -526,6 +564,9 @@ export function registerBenchmarkCommands(
   });
 
   register('plotwright.compareBenchmark', async (argument) => {
+    if (!(await askBenchmarkConsent(COMPARE_FLOW))) {
+      return undefined;
+    }
     const preset = (argument && typeof argument === 'object' ? argument : {}) as CompareChoices;
     const resource = workspaceFolder();
     const settings = readSettings(resource);

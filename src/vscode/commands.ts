@@ -1,4 +1,5 @@
 // The command palette, menus and toolbar entries: thin handlers over PlotFlow and the core.
+import { checkInstallRequest } from '../core/installablePackages.js';
 import { readFile, stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { pipFailure } from '../core/kernelQueries.js';
@@ -248,9 +249,14 @@ export function registerCommands(
 
   register('plotwright.installPackages', async (notebookUri, packages) => {
     const uri = notebookUri instanceof vscode.Uri ? notebookUri : activeNotebook().uri;
-    const names = (Array.isArray(packages) ? packages : []).filter((p): p is string => typeof p === 'string' && /^[A-Za-z0-9_.-]+$/.test(p));
+    const request = checkInstallRequest(packages);
+    if (!request.ok) {
+      void vscode.window.showErrorMessage(request.message);
+      return undefined;
+    }
+    const names = request.packages;
     const notebook = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString());
-    if (!notebook || names.length === 0) {
+    if (!notebook) {
       return undefined;
     }
     const answer = await vscode.window.showWarningMessage(

@@ -1,4 +1,5 @@
 // Notebook and Jupyter-API output items → the engine's KernelOutput (no vscode import: unit-tested as is).
+import { stripAnsi } from '../core/plotEngine.js';
 import type { ExecutionResult, KernelError, KernelOutput } from '../kernel/kernel.js';
 
 export interface OutputItemLike {
@@ -19,8 +20,7 @@ export function errorFromItem(data: Uint8Array): KernelError {
     return {
       ename: parsed.name ?? 'Error',
       evalue: parsed.message ?? '',
-      // eslint-disable-next-line no-control-regex
-      traceback: (parsed.stack ?? '').replace(/\u001b\[[0-9;]*[A-Za-z]/g, '').split('\n'),
+      traceback: stripAnsi(parsed.stack ?? '').split('\n'),
     };
   } catch {
     return { ename: 'Error', evalue: decoder.decode(data), traceback: [] };

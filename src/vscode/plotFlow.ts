@@ -17,6 +17,9 @@ import type { ChatModel } from '../llm/chatModel.js';
 import { chatModelFromSettings } from './chatModels.js';
 import { UserFixableError } from './errorPresenter.js';
 import { notebookKernel } from './jupyterKernel.js';
+import { CellConsent } from '../core/cellConsent.js';
+import { RequestPreviews } from '../core/requestPreview.js';
+import { askBeforeSending } from './requestPreviewPrompt.js';
 import { askRunConsent, insertIndexBelowSelection, NotebookCellRunner, NotRunError } from './notebookCellRunner.js';
 import { outcomeSummary } from './outcomeSummary.js';
 import { readSettings, type PlotwrightSettings } from './settings.js';
@@ -89,6 +92,7 @@ const runAllCells = { title: 'Run All Cells', command: 'notebook.execute' };
 
 export class PlotFlow {
   private readonly environments = new Map<string, KernelEnvironment>();
+  private readonly requestPreviews = new RequestPreviews(askBeforeSending);
   readonly templates: PromptTemplates;
 
   constructor(
@@ -214,22 +218,16 @@ export class PlotFlow {
     }
     const { variable, description, environment } = prepared;
     let task = prepared.task;
-    const model = await this.modelFactory(settings);
+    const model = this.requestPreviews.wrap(await this.modelFactory(settings), notebook.uri.toString(), settings.previewRequests);
     if (settings.taskDetail !== 'full') {
       report('Shortening the task…');
       task = (await shortenTask(model, this.templates, task, settings.taskDetail, signal)).task;
     }
     let insertAt = options.insertAt ?? insertIndexBelowSelection(notebook);
-    let consented = settings.runGeneratedCode === 'always';
-    const askToRun = async (cell: vscode.NotebookCell) => {
-      if (consented) {
-        return true;
-      }
-      consented = await askRunConsent(
-        `Plotwright inserted generated code in cell ${cell.index + 1}. Run it in your kernel?${options.consentNote ? ` ${options.consentNote}` : ''} Its repairs will run too.`,
-      );
-      return consented;
-    };
+    const consent = new CellConsent<vscode.NotebookCell>(settings.runGeneratedCode, (cell) =>
+      askRunConsent(`Plotwright inserted generated code in cell ${cell.index + 1}. Run it in your kernel?${options.consentNote ? ` ${options.consentNote}` : ''} Its repairs will run too.`),
+    );
+    const askToRun = (cell: vscode.NotebookCell) => consent.mayRun(cell);
     // The versions the model must write for: Python, pandas and what the library draws with.
     const versionsFor = (library: PlotLibrary) =>
       environment && {

@@ -1,10 +1,10 @@
 // The one module that reads Plotwright's settings; test/vscode/settings.spec.ts checks it against package.json.
 import * as vscode from 'vscode';
-import { validateSettings, type PlotwrightSettings } from './settingsSchema.js';
+import { effectiveValue, validateSettings, type PlotwrightSettings } from './settingsSchema.js';
 
 export * from './settingsSchema.js';
 
 export function readSettings(scope?: vscode.ConfigurationScope): PlotwrightSettings {
   const config = vscode.workspace.getConfiguration('plotwright', scope);
-  return validateSettings((key) => config.get(key));
+  return validateSettings((key) => effectiveValue(key, config.inspect(key)));
 }

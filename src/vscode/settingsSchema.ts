@@ -1,9 +1,11 @@
 // Plotwright's settings: types, defaults and validation (no vscode import, so unit tests load it as is).
 import type { DescriptorMode } from '../core/describe.js';
+import type { RunConsentSetting } from '../core/cellConsent.js';
 import type { PlotLibrary, TaskDetail } from '../core/prompts.js';
+import type { PreviewPolicy } from '../core/requestPreview.js';
 
 export type Provider = 'openai-compatible' | 'vscode-lm';
-export type RunConsent = 'ask' | 'always' | 'never';
+export type RunConsent = RunConsentSetting;
 
 export interface PlotwrightSettings {
   provider: Provider;
@@ -24,6 +26,8 @@ export interface PlotwrightSettings {
   pythonPath: string;
   /** A Chromium, Chrome or Edge binary for Plotly figures; empty: looked for. */
   browserPath: string;
+  /** When the exact request is shown before it is sent. */
+  previewRequests: PreviewPolicy;
 }
 
 /** Defaults, identical to package.json's (the unit test compares them). */
@@ -42,6 +46,7 @@ export const SETTING_DEFAULTS: PlotwrightSettings = {
   judgeBaseUrl: '',
   pythonPath: '',
   browserPath: '',
+  previewRequests: 'firstPerNotebook',
 };
 
 export const SETTING_CHOICES: Partial<Record<keyof PlotwrightSettings, readonly string[]>> = {
@@ -50,7 +55,61 @@ export const SETTING_CHOICES: Partial<Record<keyof PlotwrightSettings, readonly 
   taskDetail: ['full', 'short', 'single'],
   dataDescription: ['head', 'rich', 'none'],
   runGeneratedCode: ['ask', 'always', 'never'],
+  previewRequests: ['firstPerNotebook', 'always', 'never'],
 };
+
+/**
+ * Settings a repository must not set: consent to run generated code, where requests (with the key)
+ * go and to which model, and which programs run. package.json gives them application or machine scope, and the reader
+ * below takes only the user's value, so a cloned repository's .vscode/settings.json cannot change them.
+ */
+export const USER_ONLY_SETTINGS: ReadonlySet<keyof PlotwrightSettings> = new Set([
+  'runGeneratedCode',
+  'provider',
+  'baseUrl',
+  'model',
+  'requestTimeoutSeconds',
+  'judgeModel',
+  'judgeBaseUrl',
+  'pythonPath',
+  'browserPath',
+  'previewRequests',
+]);
+
+/** The shape of vscode's WorkspaceConfiguration.inspect result used here. */
+export interface InspectedSetting {
+  defaultValue?: unknown;
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+  globalLanguageValue?: unknown;
+  workspaceLanguageValue?: unknown;
+  workspaceFolderLanguageValue?: unknown;
+}
+
+/** The value a key has: for a user-only setting the user's (or the default), else the most specific one. */
+export function effectiveValue(key: keyof PlotwrightSettings, inspected: InspectedSetting | undefined): unknown {
+  if (!inspected) {
+    return undefined;
+  }
+  if (USER_ONLY_SETTINGS.has(key)) {
+    return inspected.globalValue ?? inspected.defaultValue;
+  }
+  if (key === 'sendSampleRows') {
+    // A repository may keep rows private, never send rows the user keeps private.
+    const levels = [inspected.defaultValue, inspected.globalValue, inspected.workspaceValue, inspected.workspaceFolderValue];
+    return levels.includes(false) ? false : true;
+  }
+  return (
+    inspected.workspaceFolderLanguageValue ??
+    inspected.workspaceLanguageValue ??
+    inspected.globalLanguageValue ??
+    inspected.workspaceFolderValue ??
+    inspected.workspaceValue ??
+    inspected.globalValue ??
+    inspected.defaultValue
+  );
+}
 
 /** A section's values with anything malformed (a hand-edited settings.json) replaced by its default. */
 export function validateSettings(read: (key: keyof PlotwrightSettings) => unknown): PlotwrightSettings {

@@ -103,8 +103,11 @@ describe('runBenchmark', { timeout: 600_000 }, () => {
 
     const escaper = byId.get(5)!;
     assert.equal(escaper.hasPlot, true);
-    assert.ok(existsSync(join(firstOut(), 'work', '5-0', 'escape.txt')), 'the write landed in the item\'s own folder');
+    // Items run in a temporary folder, removed afterwards: nothing of theirs lands in the results folder.
+    assert.equal(existsSync(join(firstOut(), 'work')), false);
     assert.equal(existsSync(join(firstOut(), 'escape.txt')), false);
+    const run = JSON.parse(readFileSync(join(firstOut(), 'run.json'), 'utf8')) as { containment: { hiddenPaths: string[] } };
+    assert.ok(run.containment.hiddenPaths.includes(firstOut()), JSON.stringify(run.containment));
 
     const wrong = byId.get(6)!;
     assert.equal(wrong.wrongLibrary, true);

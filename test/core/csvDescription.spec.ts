@@ -68,3 +68,16 @@ describe('describeCsvText', () => {
     assert.throws(() => describeCsvText('  \n'), /empty/);
   });
 });
+
+describe('describeCsvText without sample rows', () => {
+  it('sends only the schema in rich mode: no value, minimum, maximum or count', async () => {
+    const { formatDescription } = await import('../../src/core/describe.js');
+    const csv = 'salary,who\n987654321,SECRET-NAME\n123456789,other\n,third\n';
+    const text = formatDescription(describeCsvText(csv, { mode: 'rich', sampleRows: false }));
+    for (const leaked of ['987654321', '123456789', 'SECRET-NAME', 'range', 'nulls', 'distinct']) {
+      assert.ok(!text.includes(leaked), `${leaked} in:\n${text}`);
+    }
+    assert.match(text, /- salary: float64/);
+    assert.match(formatDescription(describeCsvText(csv, { mode: 'rich' })), /range 123456789 to 987654321/);
+  });
+});

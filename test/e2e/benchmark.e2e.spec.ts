@@ -34,9 +34,15 @@ describe('PandasPlotBench from the command palette', { timeout: 900_000 }, () =>
 
   const choose = (s: CodeServerSession, title: string, row: string): Promise<void> => chooseIn(s, `Run PandasPlotBench: ${title}`, row);
 
+  let consented = false;
   /** Dataset (file dialog), library, task variant, descriptor, items, judges, self-debug; returns the results folder box. */
   async function pickUpToFolder(s: CodeServerSession, options: { dataset: 'file' | 'hf'; library?: string }): Promise<void> {
     await s.runCommand('Plotwright: Run PandasPlotBench…');
+    if (!consented) {
+      // The first run in a workspace asks for an explicit yes to running many generated programs.
+      await choose(s, 'run generated code?', 'Yes, run the generated programs');
+      consented = true;
+    }
     if (options.dataset === 'hf') {
       await choose(s, 'dataset', 'PandasPlotBench from Hugging Face');
       return;

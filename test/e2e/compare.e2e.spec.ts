@@ -22,9 +22,15 @@ describe('Compare on PandasPlotBench from the command palette', { timeout: 900_0
 
   after(() => bench?.close());
 
+  let consented = false;
   /** Libraries matplotlib and seaborn, then the run's picks without the library; leaves the results folder box open. */
   async function pickComparison(s: CodeServerSession, datasetPath: string): Promise<void> {
     await s.runCommand('Plotwright: Compare on PandasPlotBench…');
+    if (!consented) {
+      // Once per workspace: an explicit yes to running many generated programs.
+      await choose(s, `${TITLE}: run generated code?`, 'Yes, run the generated programs');
+      consented = true;
+    }
     await choose(s, `${TITLE}: compare`, 'libraries');
     // A multi-select of the fixed libraries.
     const values = quickInput(s, `${TITLE}: libraries`);

@@ -309,6 +309,24 @@ describe('plotwright plot', () => {
       );
       assert.equal(mock.chatRequests().length, before);
     }
+  it("generated code finds no API key, token, secret or password in its environment", async () => {
+    // The attack: code from the model reads os.environ; finding anything fails the run, so it shows in the result.
+    const steal =
+      'import os\nfound = sorted(k for k, v in os.environ.items() if "sk-test-key" in v or "pw-secret" in v or any(w in k.upper() for w in ("KEY", "TOKEN", "SECRET", "PASSWORD")))\n' +
+      // ...and through /proc, the environment of any other process (the CLI's own holds the key).
+      'for pid in (p for p in os.listdir("/proc") if p.isdigit()):\n' +
+      '    try:\n        environ = open(f"/proc/{pid}/environ", "rb").read()\n    except OSError:\n        continue\n' +
+      '    if b"sk-test-key" in environ or b"pw-secret" in environ:\n        found.append("/proc/" + pid)\n' +
+      'if found:\n    raise RuntimeError("LEAKED " + " ".join(found))\n' +
+      'import matplotlib.pyplot as plt\nplt.plot(df["Distance"], df["Density"])\nplt.show()';
+    mock.enqueue({ content: answer(steal) });
+    const result = await plotwright(
+      ['plot', '--data', csv, '--task', task, '--model', 'mock-model', '--base-url', mock.baseUrl, '--out', join(out, 'env.png'), '--json'],
+      { AZURE_OPENAI_API_KEY: 'pw-secret-azure', HF_TOKEN: 'pw-secret-hf', DB_PASSWORD: 'pw-secret-db' },
+    );
+    assert.equal(result.code, 0, `${result.stderr}\n${JSON.stringify(result.json?.attempts)}`);
+    assert.equal(result.json!.attempts.length, 1);
+    assert.equal(result.json!.attempts[0].error, undefined);
   });
 
   it('names a missing data file, and rejects bad options with exit 2', async () => {

@@ -81,6 +81,22 @@ describe('describing DataFrames in a real kernel', () => {
     assert.doesNotMatch(text(namesAfter), /json|_plotwright_describe/);
   });
 
+  it('with sample rows off, the rich description sends only the schema: no value, minimum, maximum or count', async () => {
+    const session = new DataFrameSession(
+      kernel,
+      'import pandas as pd\ndf = pd.DataFrame({"salary": [987654321, 123456789, None], "who": ["SECRET-NAME", "other", "third"]})',
+    );
+    await session.load();
+    const text = formatDescription(await session.describe('rich', { sampleRows: false }));
+    for (const leaked of ['987654321', '123456789', '9.87654321e', 'SECRET-NAME', 'range', 'nulls', 'distinct']) {
+      assert.ok(!text.includes(leaked), `${leaked} in:\n${text}`);
+    }
+    assert.match(text, /- salary: float64/);
+    assert.match(text, /3 rows and 2 columns/);
+    // With rows allowed the same frame does send its range.
+    assert.match(formatDescription(await session.describe('rich')), /range 123456789\.0 to 987654321\.0/);
+  });
+
   it('says what is wrong when the variable is not a DataFrame', async () => {
     const session = new DataFrameSession(kernel, 'import pandas as pd\ndf = pd.DataFrame({"a": [1]})\ns = df["a"]');
     await session.load();

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { ChromiumMissingError, PlotlyRenderer } from '../../src/kernel/plotlyRenderer.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromiumArgs, ChromiumMissingError, MAX_FIGURE_SCALE, MAX_FIGURE_SIDE_PX, PlotlyRenderer } from '../../src/kernel/plotlyRenderer.js';
 import { HeadlessKernel } from '../../src/kernel/headlessKernel.js';
 import { plotlyOutputs } from '../../src/kernel/kernel.js';
 import { isPng, makeTempDir, pngSize } from '../support/kernelFixtures.js';
@@ -39,6 +41,54 @@ describe('PlotlyRenderer', { timeout: 180_000 }, () => {
     assert.deepEqual(pngSize(a), { width: 320, height: 240 });
     assert.deepEqual(pngSize(b), { width: 700, height: 500 });
     assert.deepEqual(pngSize(Buffer.from(c, 'base64')), { width: 640, height: 480 });
+  });
+
+  it('a figure that references images and fonts on a local server gets no request through', async () => {
+    const seen: string[] = [];
+    // A real PNG, so a request that got through would also draw something.
+    const png = await renderer.render({ data: [{ type: 'scatter', y: [1, 2] }], layout: { width: 20, height: 20 } });
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'image/png', 'access-control-allow-origin': '*' });
+      res.end(png);
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const figure = {
+        data: [{ type: 'scatter', y: [1, 3, 2], marker: { color: 'red' } }],
+        layout: {
+          width: 300,
+          height: 200,
+          images: [
+            { source: `${base}/layout-image.png`, xref: 'paper', yref: 'paper', x: 0, y: 1, sizex: 1, sizey: 1, layer: 'below' },
+            { source: `http://localhost:${(server.address() as AddressInfo).port}/by-name.png`, xref: 'paper', yref: 'paper', x: 0, y: 1, sizex: 0.5, sizey: 0.5 },
+          ],
+          font: { family: `url(${base}/font.woff)` },
+          title: { text: `<img src="${base}/title.png">` },
+        },
+      };
+      const out = await renderer.render(figure);
+      assert.ok(isPng(out));
+      assert.deepEqual(pngSize(out), { width: 300, height: 200 });
+      // Give a late request (an image decoded after the PNG) time to arrive.
+      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual(seen, []);
+    } finally {
+      await new Promise<void>((done) => server.close(() => done()));
+    }
+  });
+
+  it('keeps Chromium\'s sandbox unless the user is root', () => {
+    assert.equal(chromiumArgs(false).includes('--no-sandbox'), false);
+    assert.equal(chromiumArgs(true).includes('--no-sandbox'), true);
+  });
+
+  it('caps the size a figure asks for', async () => {
+    const png = await renderer.render({ data: [{ type: 'bar', y: [1, 2] }], layout: { width: 1_000_000, height: 300 } }, { scale: 1 });
+    assert.deepEqual(pngSize(png), { width: MAX_FIGURE_SIDE_PX, height: 300 });
+    const scaled = await renderer.render({ data: [{ type: 'bar', y: [1, 2] }], layout: { width: 50, height: 40 } }, { scale: 1000 });
+    assert.deepEqual(pngSize(scaled), { width: 50 * MAX_FIGURE_SCALE, height: 40 * MAX_FIGURE_SCALE });
   });
 
   it('says how to install chromium when it is missing', async () => {

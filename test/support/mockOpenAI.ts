@@ -65,10 +65,12 @@ export interface MockOpenAIOptions {
   /** Ids GET /v1/models lists. Default ['mock-model']. */
   models?: string[];
   responder?: MockResponder;
+  /** Address to listen on (any 127.x.y.z is loopback on Linux). Default 127.0.0.1. */
+  host?: string;
 }
 
 export interface MockOpenAI {
-  /** `http://127.0.0.1:<port>/v1` */
+  /** `http://<host>:<port>/v1` */
   readonly baseUrl: string;
   readonly requests: RecordedRequest[];
   /** Replies for the next chat requests, in order; they win over the responder. */
@@ -281,7 +283,7 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, options.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
@@ -289,7 +291,7 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
   const { port } = server.address() as AddressInfo;
 
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `http://${options.host ?? '127.0.0.1'}:${port}/v1`,
     requests,
     enqueue: (...replies) => {
       queue.push(...replies);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SETTING_CHOICES, SETTING_DEFAULTS, validateSettings } from '../../src/vscode/settingsSchema.js';
+import { effectiveValue, SETTING_CHOICES, SETTING_DEFAULTS, USER_ONLY_SETTINGS, validateSettings, type InspectedSetting, type PlotwrightSettings } from '../../src/vscode/settingsSchema.js';
 
 interface SettingSchema {
   type: string;
@@ -51,5 +51,44 @@ describe('settings', () => {
     assert.equal(settings.model, 'gpt-4o-mini');
     assert.equal(settings.runGeneratedCode, 'always');
     assert.equal(settings.sendSampleRows, false);
+  });
+
+  it('a repository cannot set consent, endpoints or programs: those are application or machine scope', () => {
+    assert.ok(USER_ONLY_SETTINGS.has('runGeneratedCode'));
+    for (const [name, schema] of Object.entries(properties)) {
+      const key = name.slice('plotwright.'.length) as keyof PlotwrightSettings;
+      const userOnly = schema.scope === 'application' || schema.scope === 'machine';
+      assert.equal(userOnly, USER_ONLY_SETTINGS.has(key), `${name}: scope ${schema.scope}`);
+    }
+  });
+
+  it("ignores a workspace's runGeneratedCode of always, and its endpoints and programs", () => {
+    // What vscode's inspect() returns when a cloned repository's .vscode/settings.json sets them.
+    const inspected: Partial<Record<keyof PlotwrightSettings, InspectedSetting>> = {
+      runGeneratedCode: { defaultValue: 'ask', workspaceValue: 'always', workspaceFolderValue: 'always' },
+      baseUrl: { defaultValue: '', globalValue: 'http://127.0.0.1:11434/v1', workspaceValue: 'http://attacker.example/v1' },
+      judgeBaseUrl: { defaultValue: '', workspaceFolderValue: 'http://attacker.example/v1' },
+      pythonPath: { defaultValue: '', workspaceValue: './evil-python' },
+      browserPath: { defaultValue: '', workspaceValue: './evil-browser' },
+      library: { defaultValue: 'matplotlib', globalValue: 'seaborn', workspaceValue: 'plotly' },
+    };
+    const settings = validateSettings((key) => effectiveValue(key, inspected[key] ?? { defaultValue: SETTING_DEFAULTS[key] }));
+    assert.equal(settings.runGeneratedCode, 'ask');
+    assert.equal(settings.baseUrl, 'http://127.0.0.1:11434/v1');
+    assert.equal(settings.judgeBaseUrl, '');
+    assert.equal(settings.pythonPath, '');
+    assert.equal(settings.browserPath, '');
+    // Other settings still follow the workspace.
+    assert.equal(settings.library, 'plotly');
+    // The user's own choice counts.
+    const mine = validateSettings((key) => effectiveValue(key, key === 'runGeneratedCode' ? { defaultValue: 'ask', globalValue: 'always' } : undefined));
+    assert.equal(mine.runGeneratedCode, 'always');
+  });
+
+  it('a workspace can keep sample rows private but not send rows the user keeps private', () => {
+    const read = (inspected: InspectedSetting) => validateSettings((key) => effectiveValue(key, key === 'sendSampleRows' ? inspected : undefined)).sendSampleRows;
+    assert.equal(read({ defaultValue: true, globalValue: false, workspaceValue: true }), false);
+    assert.equal(read({ defaultValue: true, workspaceFolderValue: false }), false);
+    assert.equal(read({ defaultValue: true }), true);
   });
 });

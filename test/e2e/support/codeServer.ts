@@ -89,6 +89,8 @@ const DEFAULT_SETTINGS: Record<string, unknown> = {
   'extensions.autoUpdate': false,
   'extensions.ignoreRecommendations': true,
   'update.mode': 'none',
+  // The e2e journeys send to a mock model; test/core/requestPreview.spec.ts covers the preview.
+  'plotwright.previewRequests': 'never',
   'git.enabled': false,
   'chat.disableAIFeatures': true,
   'window.commandCenter': false,
