@@ -309,6 +309,8 @@ describe('plotwright plot', () => {
       );
       assert.equal(mock.chatRequests().length, before);
     }
+  });
+
   it("generated code finds no API key, token, secret or password in its environment", async () => {
     // The attack: code from the model reads os.environ; finding anything fails the run, so it shows in the result.
     const steal =
