@@ -369,22 +369,36 @@ function refuseContainer(bytes: Uint8Array, file: string): void {
   }
 }
 
-function looksLikeJson(text: string, ext: string): { lines: boolean } | undefined {
+function parsesAsObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** JSON lines or a JSON array of records; undefined for anything else. */
+function looksLikeJson(text: string, ext: string, file: string): { lines: boolean } | undefined {
   if (ext === '.jsonl' || ext === '.ndjson') {
     return { lines: true };
   }
   const start = text.trimStart();
-  if (ext === '.json' || start.startsWith('[')) {
-    return start.startsWith('[') ? { lines: false } : start.startsWith('{') ? { lines: true } : undefined;
+  if (/^\[\s*[{\]]/.test(start)) {
+    return { lines: false };
   }
   if (start.startsWith('{')) {
-    const firstLine = start.split(/\r?\n/, 1)[0];
-    try {
-      JSON.parse(firstLine);
+    if (parsesAsObject(start.split(/\r?\n/, 1)[0])) {
       return { lines: true };
-    } catch {
-      return undefined;
     }
+    if (ext === '.json' || parsesAsObject(start)) {
+      throw new UnreadableFileError(
+        `${file} is one JSON object spread over several lines, not a list of records: write it as an array of objects ([{"x": 1}, …]) or as JSON lines, one object per line.`,
+      );
+    }
+  }
+  if (ext === '.json') {
+    throw new UnreadableFileError(`${file} is not a JSON array of records: write it as [{"x": 1, "y": 2}, …] or as JSON lines, one object per line.`);
   }
   return undefined;
 }
@@ -406,7 +420,7 @@ export function sniffTable(bytes: Uint8Array, file: string): TableFormat {
   if (!text.trim()) {
     throw new UnreadableFileError(`${file} holds only blank lines: write a header row and at least one row of data into it.`);
   }
-  const json = looksLikeJson(text, extname(file).toLowerCase());
+  const json = looksLikeJson(text, extname(file).toLowerCase(), file);
   if (json) {
     return { kind: 'json', encoding, lines: json.lines };
   }

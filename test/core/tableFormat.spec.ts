@@ -53,8 +53,10 @@ describe('sniffTable on each kind of file', () => {
 
   it('takes JSON lines without the extension when the first line is an object', () => {
     assert.deepEqual(sniffTable(bytes('{"a": 1}\n{"a": 2}\n'), 'export.txt'), { kind: 'json', encoding: 'utf-8', lines: true });
-    // A CSV whose first field starts with a brace is still a CSV.
+    // A CSV whose first field starts with a brace or bracket is still a CSV.
     assert.equal(sniffTable(bytes('{a},b\n1,2\n'), 'odd.csv').kind, 'delimited');
+    assert.equal(sniffTable(bytes('[a],b\n1,2\n'), 'odd.csv').kind, 'delimited');
+    assert.deepEqual(sniffTable(bytes('[\n  {"a": 1}\n]\n'), 'export.txt'), { kind: 'json', encoding: 'utf-8', lines: false });
   });
 });
 
@@ -74,6 +76,10 @@ describe('what cannot be read gets one sentence with the file, the problem and t
     refuse(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), 'old.xls', /spreadsheet workbook/);
     refuse(Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0]), 'data.csv.gz', /gzip-compressed: decompress it first \(gunzip data\.csv\.gz\)/);
     refuse(Buffer.from([0x41, 0x00, 0x42, 0x2c, 0x00]), 'dump.dat', /binary data \(NUL bytes\)/);
+  });
+  it('JSON that is not records', () => {
+    refuse(bytes('{\n  "a": [1, 2],\n  "b": [3, 4]\n}\n'), 'columns.json', /is one JSON object spread over several lines, not a list of records/);
+    refuse(bytes('"just a string"'), 'value.json', /is not a JSON array of records/);
   });
   it('a record with more fields than the header, naming its line', () => {
     const format = sniffTable(fixture('ragged.csv'), 'ragged.csv');
