@@ -2,7 +2,7 @@
 // extension describes before any kernel exists. Also what the user is told about them.
 import { basename } from 'node:path';
 import {
-  decodeText,
+  delimitedText,
   DELIMITER_NAMES,
   ENCODING_NAMES,
   splitRecords,
@@ -30,7 +30,8 @@ export function pandasReadCall(path: string, format: TableFormat): string {
   const sep = format.delimiter === ',' ? '' : `, sep=${py(format.delimiter)}`;
   const header = format.header ? '' : `, header=None, names=[${format.columns.map(py).join(', ')}]`;
   const decimal = format.decimal === ',' ? ', decimal=","' : '';
-  return `pd.read_csv(${py(path)}${sep}${encoding}${header}${decimal})`;
+  const skip = format.sepLine ? ', skiprows=1' : '';
+  return `pd.read_csv(${py(path)}${sep}${encoding}${skip}${header}${decimal})`;
 }
 
 /** The cell that loads the file into `variable`. */
@@ -75,7 +76,7 @@ export interface ArqueroCsvInput {
  * with more fields than there are columns, which pandas refuses too.
  */
 export function arqueroCsvInput(bytes: Uint8Array, file: string, format: DelimitedFormat): ArqueroCsvInput {
-  const text = decodeText(bytes, format.encoding);
+  const text = delimitedText(bytes, format);
   const records = checkedRecords(text, file, format);
   // Blank lines out, quoted newlines kept: only the lines some record spans.
   const contiguous = records.every((r, i) => r.line === (i === 0 ? 1 : records[i - 1].endLine + 1));
