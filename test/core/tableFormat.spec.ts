@@ -19,6 +19,10 @@ import {
 import { pandasDtype } from '../../src/core/csvDescription.js';
 import { arqueroCsvInput, describeReading, explainLoadError, pandasLoadCode, pandasReadCall } from '../../src/core/tableReaders.js';
 
+import { describeCsvText } from '../../src/core/csvDescription.js';
+import { readTableFile } from '../../src/core/tableFile.js';
+import { sampleItems } from '../support/plotbenchSample.js';
+
 const FIXTURES = resolve(import.meta.dirname, '..', 'fixtures', 'tables');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
 const bytes = (text: string, encoding: BufferEncoding = 'utf8') => Buffer.from(text, encoding);
@@ -58,6 +62,18 @@ describe('sniffTable on each kind of file', () => {
     assert.equal(sniffTable(bytes('{a},b\n1,2\n'), 'odd.csv').kind, 'delimited');
     assert.equal(sniffTable(bytes('[a],b\n1,2\n'), 'odd.csv').kind, 'delimited');
     assert.deepEqual(sniffTable(bytes('[\n  {"a": 1}\n]\n'), 'export.txt'), { kind: 'json', encoding: 'utf-8', lines: false });
+  });
+});
+
+describe('plain CSV files stay plain', () => {
+  it('reads every real PandasPlotBench sample CSV with pandas\' defaults and the same description as before', () => {
+    for (const item of sampleItems()) {
+      const name = `item-${item.id}.csv`;
+      const table = readTableFile(bytes(item.data_csv), name);
+      assert.equal(table.loadCode, `import pandas as pd\ndf = pd.read_csv(${JSON.stringify(name)})`, `item ${item.id}`);
+      assert.equal(table.reading, undefined, `item ${item.id}`);
+      assert.deepEqual(table.description, describeCsvText(item.data_csv), `item ${item.id}`);
+    }
   });
 });
 
