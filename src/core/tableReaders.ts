@@ -1,6 +1,5 @@
 // One sniffed TableFormat, two readers: the pandas call the kernel runs and the arquero input the
 // extension describes before any kernel exists. Also what the user is told about them.
-import { basename } from 'node:path';
 import {
   delimitedText,
   DELIMITER_NAMES,
@@ -143,9 +142,4 @@ export function explainLoadError(file: string, format: TableFormat, error: { ena
     return `The kernel cannot open ${file} (${ename}): check that the path exists and is readable from the kernel's machine.`;
   }
   return undefined;
-}
-
-/** The file name for messages: the path as given, shortened to its base name when very long. */
-export function fileLabel(path: string): string {
-  return path.length > 120 ? basename(path) : path;
 }
