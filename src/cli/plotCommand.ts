@@ -7,7 +7,7 @@ import { formatDescription, type DescriptorMode } from '../core/describe.js';
 import { formatKernelError, generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../core/plotEngine.js';
 import type { LintFinding } from '../core/plotLint.js';
 import { loadPromptTemplates, PLOT_LIBRARIES, TASK_DETAILS, type PlotLibrary, type PreviousCode, type TaskDetail } from '../core/prompts.js';
-import { decodeText, sniffTable, UnreadableFileError, type TableFormat } from '../core/tableFormat.js';
+import { delimitedText, sniffTable, UnreadableFileError, type TableFormat } from '../core/tableFormat.js';
 import { checkedRecords, describeReading, explainLoadError, pandasLoadCode } from '../core/tableReaders.js';
 import { DataFrameSession, SetupError } from '../kernel/dataFrameSession.js';
 import { HeadlessKernel } from '../kernel/headlessKernel.js';
@@ -88,7 +88,7 @@ function readDataFormat(path: string, label: string): TableFormat {
   }
   const format = sniffTable(bytes, label);
   if (format.kind === 'delimited' && size <= MAX_CHECKED_BYTES) {
-    checkedRecords(decodeText(bytes, format.encoding), label, format);
+    checkedRecords(delimitedText(bytes, format), label, format);
   }
   return format;
 }

@@ -25,7 +25,8 @@ export function readTableFile(bytes: Uint8Array, path: string, options: CsvDescr
     const input = arqueroCsvInput(bytes, path, format);
     description = describeCsvText(input.text, { ...options, csv: input.options });
   } else if (format.kind === 'json') {
-    description = describeJsonRows(parseJsonRows(bytes, path, format), path, options);
+    const text = decodeText(bytes, format.encoding);
+    description = describeJsonRows(parseJsonRows(text, path, format), text, path, options);
   } else {
     throw new UnreadableFileError(
       `${path} is a Parquet file, which Plot CSV File cannot describe before a kernel has loaded it: load it in a notebook with pd.read_parquet (needs pyarrow or fastparquet) and use Plot DataFrame… there.`,
@@ -43,8 +44,7 @@ export function readTableFile(bytes: Uint8Array, path: string, options: CsvDescr
   };
 }
 
-function parseJsonRows(bytes: Uint8Array, path: string, format: JsonFormat): unknown[] {
-  const text = decodeText(bytes, format.encoding);
+function parseJsonRows(text: string, path: string, format: JsonFormat): unknown[] {
   if (!format.lines) {
     let parsed: unknown;
     try {
@@ -112,7 +112,16 @@ function rawText(value: unknown): string | null {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value);
 }
 
-function describeJsonRows(rows: unknown[], path: string, options: CsvDescribeOptions): DataFrameDescription {
+/**
+ * True when the JSON text writes some value of `key` as a float literal (1.0, 2e3): Python parses those
+ * as floats where JavaScript sees integers.
+ */
+function writtenAsFloat(text: string, key: string): boolean {
+  const name = JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`${name}\\s*:\\s*-?\\d+(\\.\\d*|[eE][+-]?\\d+)`).test(text);
+}
+
+function describeJsonRows(rows: unknown[], text: string, path: string, options: CsvDescribeOptions): DataFrameDescription {
   const names: string[] = [];
   const seen = new Set<string>();
   for (const row of rows) {
@@ -127,10 +136,11 @@ function describeJsonRows(rows: unknown[], path: string, options: CsvDescribeOpt
     }
   }
   const values = names.map((name) => rows.map((row) => (row as Record<string, unknown>)[name]));
+  const dtypes = values.map(jsonDtype).map((dtype, i) => (dtype === 'int64' && writtenAsFloat(text, names[i]) ? 'float64' : dtype));
   return describeRawColumns(
     names,
     values.map((column) => column.map(rawText)),
-    values.map(jsonDtype),
+    dtypes,
     options,
   );
 }

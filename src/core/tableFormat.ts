@@ -16,6 +16,8 @@ export interface DelimitedFormat {
   decimal: '.' | ',';
   /** The column names pandas will give the frame. */
   columns: string[];
+  /** The first line is Excel's `sep=;` hint, not part of the table. */
+  sepLine?: true;
 }
 
 export interface JsonFormat {
@@ -369,22 +371,36 @@ function refuseContainer(bytes: Uint8Array, file: string): void {
   }
 }
 
-function looksLikeJson(text: string, ext: string): { lines: boolean } | undefined {
+function parsesAsObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** JSON lines or a JSON array of records; undefined for anything else. */
+function looksLikeJson(text: string, ext: string, file: string): { lines: boolean } | undefined {
   if (ext === '.jsonl' || ext === '.ndjson') {
     return { lines: true };
   }
   const start = text.trimStart();
-  if (ext === '.json' || start.startsWith('[')) {
-    return start.startsWith('[') ? { lines: false } : start.startsWith('{') ? { lines: true } : undefined;
+  if (/^\[\s*[{\]]/.test(start)) {
+    return { lines: false };
   }
   if (start.startsWith('{')) {
-    const firstLine = start.split(/\r?\n/, 1)[0];
-    try {
-      JSON.parse(firstLine);
+    if (parsesAsObject(start.split(/\r?\n/, 1)[0])) {
       return { lines: true };
-    } catch {
-      return undefined;
     }
+    if (ext === '.json' || parsesAsObject(start)) {
+      throw new UnreadableFileError(
+        `${file} is one JSON object spread over several lines, not a list of records: write it as an array of objects ([{"x": 1}, …]) or as JSON lines, one object per line.`,
+      );
+    }
+  }
+  if (ext === '.json') {
+    throw new UnreadableFileError(`${file} is not a JSON array of records: write it as [{"x": 1, "y": 2}, …] or as JSON lines, one object per line.`);
   }
   return undefined;
 }
@@ -406,15 +422,35 @@ export function sniffTable(bytes: Uint8Array, file: string): TableFormat {
   if (!text.trim()) {
     throw new UnreadableFileError(`${file} holds only blank lines: write a header row and at least one row of data into it.`);
   }
-  const json = looksLikeJson(text, extname(file).toLowerCase());
+  const json = looksLikeJson(text, extname(file).toLowerCase(), file);
   if (json) {
     return { kind: 'json', encoding, lines: json.lines };
   }
-  const delimiter = sniffDelimiter(text, file);
-  const { records } = splitRecords(text, delimiter, SNIFF_RECORDS);
+  const hint = SEP_LINE.exec(text);
+  const table = hint ? blankFirstLine(text) : text;
+  const delimiter = hint ? (hint[1] as Delimiter) : sniffDelimiter(table, file);
+  const { records } = splitRecords(table, delimiter, SNIFF_RECORDS);
+  if (records.length === 0) {
+    throw new UnreadableFileError(`${file} holds only the line "${hint?.[0].trim()}": write a header row and at least one row of data under it.`);
+  }
   const header = sniffHeader(records);
   const width = Math.max(...records.map((r) => r.fields.length));
   const columns = header ? pandasColumnNames(records[0].fields) : Array.from({ length: width }, (_, i) => `column_${i + 1}`);
   const decimal = sniffDecimal(header ? records.slice(1) : records, delimiter);
-  return { kind: 'delimited', encoding, delimiter, header, decimal, columns };
+  return { kind: 'delimited', encoding, delimiter, header, decimal, columns, ...(hint ? { sepLine: true as const } : {}) };
+}
+
+/** Excel's hint line naming the delimiter, e.g. `sep=;`. */
+const SEP_LINE = /^sep=([,;\t|])[ \t]*(?:\r\n|\r|\n|$)/;
+
+/** The first line emptied, so that line numbers stay those of the file and the splitter skips it. */
+function blankFirstLine(text: string): string {
+  const end = text.search(/\r\n|\r|\n/);
+  return end < 0 ? '' : text.slice(end);
+}
+
+/** The text of a delimited file as the readers see it: decoded, without Excel's hint line. */
+export function delimitedText(bytes: Uint8Array, format: DelimitedFormat): string {
+  const text = decodeText(bytes, format.encoding);
+  return format.sepLine ? blankFirstLine(text) : text;
 }

@@ -1,8 +1,7 @@
 // One sniffed TableFormat, two readers: the pandas call the kernel runs and the arquero input the
 // extension describes before any kernel exists. Also what the user is told about them.
-import { basename } from 'node:path';
 import {
-  decodeText,
+  delimitedText,
   DELIMITER_NAMES,
   ENCODING_NAMES,
   splitRecords,
@@ -30,7 +29,8 @@ export function pandasReadCall(path: string, format: TableFormat): string {
   const sep = format.delimiter === ',' ? '' : `, sep=${py(format.delimiter)}`;
   const header = format.header ? '' : `, header=None, names=[${format.columns.map(py).join(', ')}]`;
   const decimal = format.decimal === ',' ? ', decimal=","' : '';
-  return `pd.read_csv(${py(path)}${sep}${encoding}${header}${decimal})`;
+  const skip = format.sepLine ? ', skiprows=1' : '';
+  return `pd.read_csv(${py(path)}${sep}${encoding}${skip}${header}${decimal})`;
 }
 
 /** The cell that loads the file into `variable`. */
@@ -75,7 +75,7 @@ export interface ArqueroCsvInput {
  * with more fields than there are columns, which pandas refuses too.
  */
 export function arqueroCsvInput(bytes: Uint8Array, file: string, format: DelimitedFormat): ArqueroCsvInput {
-  const text = decodeText(bytes, format.encoding);
+  const text = delimitedText(bytes, format);
   const records = checkedRecords(text, file, format);
   // Blank lines out, quoted newlines kept: only the lines some record spans.
   const contiguous = records.every((r, i) => r.line === (i === 0 ? 1 : records[i - 1].endLine + 1));
@@ -142,9 +142,4 @@ export function explainLoadError(file: string, format: TableFormat, error: { ena
     return `The kernel cannot open ${file} (${ename}): check that the path exists and is readable from the kernel's machine.`;
   }
   return undefined;
-}
-
-/** The file name for messages: the path as given, shortened to its base name when very long. */
-export function fileLabel(path: string): string {
-  return path.length > 120 ? basename(path) : path;
 }

@@ -19,6 +19,10 @@ import {
 import { pandasDtype } from '../../src/core/csvDescription.js';
 import { arqueroCsvInput, describeReading, explainLoadError, pandasLoadCode, pandasReadCall } from '../../src/core/tableReaders.js';
 
+import { describeCsvText } from '../../src/core/csvDescription.js';
+import { readTableFile } from '../../src/core/tableFile.js';
+import { sampleItems } from '../support/plotbenchSample.js';
+
 const FIXTURES = resolve(import.meta.dirname, '..', 'fixtures', 'tables');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
 const bytes = (text: string, encoding: BufferEncoding = 'utf8') => Buffer.from(text, encoding);
@@ -38,6 +42,7 @@ describe('sniffTable on each kind of file', () => {
     ['semicolon-decimal-comma.csv', { kind: 'delimited', encoding: 'utf-8', delimiter: ';', header: true, decimal: ',', columns: ['Datum', 'Wert', 'Menge'] }],
     ['single-column.csv', { kind: 'delimited', encoding: 'utf-8', delimiter: ',', header: true, decimal: '.', columns: ['value'] }],
     ['excel-unicode.txt', { kind: 'delimited', encoding: 'utf-16', delimiter: '\t', header: true, decimal: '.', columns: ['Land', 'Einwohner', 'Fläche'] }],
+    ['excel-sep-line.csv', { kind: 'delimited', encoding: 'latin-1', delimiter: ';', header: true, decimal: ',', columns: ['Artikel', 'Größe', 'Preis'], sepLine: true }],
     ['records.jsonl', { kind: 'json', encoding: 'utf-8', lines: true }],
     ['records.json', { kind: 'json', encoding: 'utf-8', lines: false }],
   ];
@@ -53,8 +58,22 @@ describe('sniffTable on each kind of file', () => {
 
   it('takes JSON lines without the extension when the first line is an object', () => {
     assert.deepEqual(sniffTable(bytes('{"a": 1}\n{"a": 2}\n'), 'export.txt'), { kind: 'json', encoding: 'utf-8', lines: true });
-    // A CSV whose first field starts with a brace is still a CSV.
+    // A CSV whose first field starts with a brace or bracket is still a CSV.
     assert.equal(sniffTable(bytes('{a},b\n1,2\n'), 'odd.csv').kind, 'delimited');
+    assert.equal(sniffTable(bytes('[a],b\n1,2\n'), 'odd.csv').kind, 'delimited');
+    assert.deepEqual(sniffTable(bytes('[\n  {"a": 1}\n]\n'), 'export.txt'), { kind: 'json', encoding: 'utf-8', lines: false });
+  });
+});
+
+describe('plain CSV files stay plain', () => {
+  it('reads every real PandasPlotBench sample CSV with pandas\' defaults and the same description as before', () => {
+    for (const item of sampleItems()) {
+      const name = `item-${item.id}.csv`;
+      const table = readTableFile(bytes(item.data_csv), name);
+      assert.equal(table.loadCode, `import pandas as pd\ndf = pd.read_csv(${JSON.stringify(name)})`, `item ${item.id}`);
+      assert.equal(table.reading, undefined, `item ${item.id}`);
+      assert.deepEqual(table.description, describeCsvText(item.data_csv), `item ${item.id}`);
+    }
   });
 });
 
@@ -74,6 +93,13 @@ describe('what cannot be read gets one sentence with the file, the problem and t
     refuse(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), 'old.xls', /spreadsheet workbook/);
     refuse(Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0]), 'data.csv.gz', /gzip-compressed: decompress it first \(gunzip data\.csv\.gz\)/);
     refuse(Buffer.from([0x41, 0x00, 0x42, 0x2c, 0x00]), 'dump.dat', /binary data \(NUL bytes\)/);
+  });
+  it('an Excel sep= line with nothing under it', () => {
+    refuse(bytes('sep=;\r\n'), 'hint.csv', /holds only the line "sep=;": write a header row/);
+  });
+  it('JSON that is not records', () => {
+    refuse(bytes('{\n  "a": [1, 2],\n  "b": [3, 4]\n}\n'), 'columns.json', /is one JSON object spread over several lines, not a list of records/);
+    refuse(bytes('"just a string"'), 'value.json', /is not a JSON array of records/);
   });
   it('a record with more fields than the header, naming its line', () => {
     const format = sniffTable(fixture('ragged.csv'), 'ragged.csv');
@@ -221,6 +247,10 @@ describe('the two readers the decision gives', () => {
     assert.equal(
       pandasReadCall('d.csv', sniffTable(fixture('semicolon-decimal-comma.csv'), 'd.csv')),
       'pd.read_csv("d.csv", sep=";", decimal=",")',
+    );
+    assert.equal(
+      pandasReadCall('e.csv', sniffTable(fixture('excel-sep-line.csv'), 'e.csv')),
+      'pd.read_csv("e.csv", sep=";", encoding="latin-1", skiprows=1, decimal=",")',
     );
     assert.equal(pandasReadCall('r.jsonl', { kind: 'json', encoding: 'utf-8', lines: true }), 'pd.read_json("r.jsonl", lines=True, dtype=False, convert_dates=False)');
     assert.equal(pandasReadCall('p.parquet', { kind: 'parquet' }), 'pd.read_parquet("p.parquet")');
