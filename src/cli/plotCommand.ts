@@ -36,13 +36,14 @@ const HELP = `Usage: plotwright plot --data <file> --task "<what to plot>" [--fr
   --model NAME           model name (default $PLOTWRIGHT_MODEL or ${DEFAULT_MODEL})
   --base-url URL         OpenAI-compatible endpoint (default $OPENAI_BASE_URL or OpenAI's)
   --api-key KEY          prefer $OPENAI_API_KEY: a key on the command line lands in shell history
-  --max-repairs N        rounds of repair from the traceback (default 2)
+  --max-repairs N        rounds of repair from the traceback (default 2); one of them may go to
+                         plot-lint findings (an empty axes, an all-NaN series, overlapping labels ...)
   --timeout SECONDS      per execution of the code (default 60)
   --request-timeout S    per model request (default 120)
   --python PATH          Python with ipykernel, matplotlib, pandas (default $PLOTWRIGHT_PYTHON or python3)
   --out FILE             the plot (default plot.png); further figures get -2, -3 ... suffixes
   --code-out FILE        also write the final code there
-  --json                 print one JSON object instead of text
+  --json                 print one JSON object instead of text (plot-lint findings in "lint")
   -h, --help
 
 Exit status: 0 when a plot was produced, 1 when none was, 2 for a usage error.`;

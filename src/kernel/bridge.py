@@ -165,7 +165,8 @@ class StderrTail:
         self._limit = limit
         self._data = b''
         self._lock = threading.Lock()
-        threading.Thread(target=self._drain, daemon=True).start()
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
 
     def _drain(self):
         try:
@@ -178,6 +179,10 @@ class StderrTail:
     def text(self):
         with self._lock:
             return self._data.decode('utf-8', 'replace')
+
+    def wait_closed(self, timeout):
+        """Waits until the pipe is drained to its end (the process and its children are gone)."""
+        self._thread.join(timeout)
 
     def clear(self):
         with self._lock:
@@ -454,6 +459,8 @@ class Kernel:
         (innermost frames first), else the last lines."""
         if self.stderr_tail is None:
             return ''
+        # The process is dead, but its last words (faulthandler's report) may still be in the pipe.
+        self.stderr_tail.wait_closed(1.0)
         # pydevd's frozen-modules warning lines ('0.00s - ...') are noise here.
         lines = [
             line for line in self.stderr_tail.text().splitlines()

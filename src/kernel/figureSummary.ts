@@ -207,7 +207,8 @@ function traceArtist(trace: Json, type: string): ArtistSummary {
     positions = plotlyArray(horizontal ? trace.y : trace.x);
   }
   const values = raw.map(toNumber);
-  const finite = type === 'histogram' ? raw.filter((v) => v !== null && v !== undefined).length : values.filter((v) => v !== null).length;
+  // NaN arrives as null; a category or date string is a value too.
+  const finite = raw.filter((v) => (typeof v === 'number' ? Number.isFinite(v) : v !== null && v !== undefined)).length;
   return {
     type: kind,
     label: typeof trace.name === 'string' ? trace.name.trim() : '',

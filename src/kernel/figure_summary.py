@@ -14,8 +14,10 @@ import functools
 import math
 import sys
 
-# Values kept per artist and tick labels per axis: enough to compare data, small enough for a reply.
+# Values kept per artist and per figure, and tick labels per axis: enough to compare data, small
+# enough for a reply.
 MAX_VALUES = 2000
+MAX_FIGURE_VALUES = 100_000
 MAX_TICK_LABELS = 300
 MAX_CLIPPED = 10
 
@@ -404,12 +406,25 @@ def _axes(ax, renderer, fig_bbox, clipped):
     }
 
 
+def _within_budget(axes):
+    """Shortens every artist's value lists alike when a figure holds many long series."""
+    artists = [artist for entry in axes for artist in entry['artists']]
+    total = sum(len(a['values']) + len(a['x']) for a in artists)
+    if total <= MAX_FIGURE_VALUES:
+        return
+    share = max(50, MAX_FIGURE_VALUES // (2 * len(artists)))
+    for artist in artists:
+        artist['values'] = artist['values'][:share]
+        artist['x'] = artist['x'][:share]
+
+
 def summarize(fig):
     """A JSON-ready summary of one Matplotlib figure as last drawn."""
     renderer = _renderer(fig)
     fig_bbox = fig.bbox
     clipped = []
     axes = [_axes(ax, renderer, fig_bbox, clipped) for ax in fig.axes if ax.get_visible()]
+    _within_budget(axes)
     legends = [_legend(legend) for legend in getattr(fig, 'legends', [])]
     own = [getattr(fig, name, None) for name in ('_suptitle', '_supxlabel', '_supylabel')]
     texts = [t.get_text().strip() for t in fig.texts

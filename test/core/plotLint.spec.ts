@@ -66,6 +66,8 @@ describe('plot lint on real figures', { timeout: 300_000 }, () => {
     await trips('all-nan-series', "df2 = df.assign(z=pd.to_numeric(df.g, errors='coerce'))\nplt.plot(df2.x, df2.z, label='z')\nplt.plot(df2.x, df2.y, label='y')\nplt.legend()\nplt.show()");
     await trips('all-nan-series', "px.line(x=df.x, y=[np.nan] * 4).show()");
     await passes('all-nan-series', "plt.plot(df.x, [1.0, np.nan, 2.0, np.nan])\nplt.show()");
+    // Categories on the value axis are values, not NaN.
+    await passes('all-nan-series', "px.scatter(df, x='y', y='g').show()");
     // One value per bar: Seaborn draws NaN error bars, which are not series.
     await passes('all-nan-series', "import seaborn as sns\nsns.barplot(x=['a', 'b'], y=[1, 2])\nplt.show()");
   });

@@ -63,6 +63,14 @@ describe('figure summaries from a real kernel', { timeout: 180_000 }, () => {
     assert.equal(streamText(result.outputs).trim(), '[]');
   });
 
+  it('keeps a figure of many long series to a bounded summary', async () => {
+    const result = await kernel.execute("import matplotlib.pyplot as plt\nimport numpy as np\nfor i in range(100):\n    plt.plot(np.arange(5000) + i)\nplt.show()");
+    assert.equal(result.status, 'ok');
+    const artists = figureSummaries(result)[0]!.axes[0]!.artists;
+    assert.equal(artists.length, 100);
+    assert.ok(artists.every((a) => a.points === 5000 && a.finite === 5000 && a.values.length === 500 && a.values[499] === 499 + artists.indexOf(a)));
+  });
+
   it('returns no summaries for a cell that failed', async () => {
     const result = await kernel.execute("import matplotlib.pyplot as plt\nplt.plot([1, 2])\nraise ValueError('late')");
     assert.equal(result.status, 'error');
