@@ -138,7 +138,8 @@ describe('benchmark items are contained', { timeout: 300_000 }, () => {
       'folder = os.getcwd()',
       'while True:',
       '    for root, dirs, files in os.walk(folder):',
-      '        found += [os.path.join(root, f) for f in files if f in ("results.jsonl", "1.png", "entry.json")]',
+      // This run's folders (other runs' leftovers in /tmp are not what is hidden).
+      `        found += [os.path.join(root, f) for f in files if f in ("results.jsonl", "1.png", "entry.json") and root.startswith(${JSON.stringify(work)})]`,
       '        if root.count(os.sep) > folder.count(os.sep) + 3: dirs[:] = []',
       '    parent = os.path.dirname(folder)',
       '    if parent == folder: break',

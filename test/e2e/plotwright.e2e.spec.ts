@@ -7,7 +7,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
 import { startCodeServer, type CodeServerSession, type NotebookCellInfo } from './support/codeServer.js';
 import { packageExtension, packagePlotwright, STANDIN } from './support/extensions.js';
-import { answerConsent, askForPlot, copyWorkspace, RUN_TIMEOUT_MS, runSalesNotebook, tearDown } from './support/journeys.js';
+import { answerConsent, askForPlot, copyWorkspace, RUN_TIMEOUT_MS, runSalesNotebook, tearDown, toast } from './support/journeys.js';
 import { REPO_ROOT } from './support/paths.js';
 
 const fence = '```';
@@ -137,7 +137,16 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     await s.page.locator('.quick-input-widget', { hasText: 'What should the plot show?' }).waitFor({ timeout: 60_000 });
     await input.fill('Sales per region as bars');
     await s.page.keyboard.press('Enter');
-    await answerConsent(s, 'Run', 'consent-run');
+    // One question per cell: the Run for the Matplotlib cell does not cover the cells not generated yet.
+    const first = toast(s, 'Run it in your kernel?');
+    await first.waitFor({ state: 'visible', timeout: 120_000 });
+    const firstCell = Number(/in cell (\d+)\./.exec((await first.textContent()) ?? '')?.[1]);
+    await first.getByRole('button', { name: 'Run', exact: true }).click();
+    for (const next of [firstCell + 1, firstCell + 2]) {
+      const question = toast(s, `inserted generated code in cell ${next}.`);
+      await question.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+      await question.getByRole('button', { name: 'Run', exact: true }).click();
+    }
     const summary = s.page.locator('.notification-toast', { hasText: 'matplotlib: ok' });
     await summary.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
     const cells = await s.waitForCells((c) => c.some((cell) => cell.text.includes('plotly bars') && cell.outputMimes.length > 0), {
