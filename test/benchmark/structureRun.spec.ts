@@ -7,7 +7,6 @@ import { after, before, describe, it } from 'node:test';
 import { ItemKernel, ItemSession } from '../../benchmark/itemKernel.js';
 import { structureInKernel } from '../../benchmark/structureRun.js';
 import { STRUCTURE_PARTS } from '../../benchmark/structureScore.js';
-import { makeTempDir } from '../support/kernelFixtures.js';
 import { sampleItem, writeSampleCsv } from '../support/plotbenchSample.js';
 
 const CODE_DATA = "import pandas as pd\ndf = pd.read_csv('data.csv')";
@@ -20,15 +19,13 @@ const TRUTHS: Record<number, string> = {
 };
 
 describe('structure scores on sample items in the benchmark item kernel', { timeout: 300_000 }, () => {
-  const home = makeTempDir('pw-structure-home-');
-  const kernels = new ItemKernel({ homeDir: home.path });
+  const kernels = new ItemKernel({ hidePaths: [] });
 
   before(async () => {
     await kernels.warmUp();
   });
   after(async () => {
     await kernels.dispose();
-    home.remove();
   });
 
   const session = (id: number) => new ItemSession(kernels, dirname(writeSampleCsv(sampleItem(id))), CODE_DATA, 'head');
