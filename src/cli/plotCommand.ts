@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDescription, type DescriptorMode } from '../core/describe.js';
-import { generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../core/plotEngine.js';
+import { formatKernelError, generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../core/plotEngine.js';
 import { loadPromptTemplates, PLOT_LIBRARIES, TASK_DETAILS, type PlotLibrary, type TaskDetail } from '../core/prompts.js';
 import { DataFrameSession, readCsvSetup, SetupError } from '../kernel/dataFrameSession.js';
 import { HeadlessKernel } from '../kernel/headlessKernel.js';
@@ -47,7 +47,7 @@ export interface PlotCommandResult {
   model: string;
   task: string;
   code: string;
-  attempts: Array<{ code: string; error?: string; hasPlot: boolean }>;
+  attempts: Array<{ code: string; error?: string; traceback?: string; hasPlot: boolean }>;
   pngPath?: string;
   pngPaths?: string[];
   wrongLibrary?: boolean;
@@ -55,6 +55,10 @@ export interface PlotCommandResult {
   timings: { llmMs: number; execMs: number };
   promptVersion?: string;
   error?: string;
+  /** The last attempt's traceback, when its code raised (also when the figure raised while it was drawn). */
+  traceback?: string;
+  /** Where it failed when it did: the model, running the code, or turning a figure into PNG (not the code's fault). */
+  stage?: 'generation' | 'execution' | 'rendering';
 }
 
 function suffixed(path: string, index: number): string {
@@ -213,13 +217,17 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       signal: controller.signal,
       onProgress: (stage, attempt) => progress(`${stageText[stage]}${attempt > 0 ? ` (round ${attempt})` : ''}`),
     });
-    result.ok = outcome.ok;
     result.code = outcome.code;
     result.attempts = outcome.attempts.map((a) => ({
       code: a.code,
       ...(a.error ? { error: a.error } : {}),
+      ...(a.result?.error && a.result.status !== 'ok' ? { traceback: formatKernelError(a.result.error) } : {}),
       hasPlot: a.hasPlot,
     }));
+    const lastTraceback = result.attempts[result.attempts.length - 1]?.traceback;
+    if (lastTraceback) {
+      result.traceback = lastTraceback;
+    }
     result.usage.promptTokens += outcome.usage.promptTokens;
     result.usage.completionTokens += outcome.usage.completionTokens;
     result.timings.llmMs += outcome.timings.llmMs;
@@ -231,12 +239,23 @@ export async function runPlotCommand(args: string[]): Promise<number> {
     if (values['code-out'] && outcome.code) {
       writeFileSync(resolve(values['code-out']), outcome.code);
     }
-    if (outcome.ok) {
-      const paths = await writeFigures(outcome, outPath, renderer);
-      result.pngPaths = paths;
-      result.pngPath = paths[0];
-      if (paths.length === 0) {
-        result.ok = false;
+    if (!outcome.ok) {
+      result.stage = outcome.attempts[outcome.attempts.length - 1]?.code ? 'execution' : 'generation';
+    } else {
+      // ok only once the PNG exists: a figure the renderer could not draw is a failure, and not the code's.
+      let paths: string[] = [];
+      try {
+        paths = await writeFigures(outcome, outPath, renderer);
+      } catch (renderError) {
+        result.stage = 'rendering';
+        result.error = `The code drew a figure, but turning it into PNG failed (not an error in the code): ${renderError instanceof Error ? renderError.message : String(renderError)}`;
+      }
+      if (paths.length > 0) {
+        result.ok = true;
+        result.pngPaths = paths;
+        result.pngPath = paths[0];
+      } else if (!result.stage) {
+        result.stage = 'rendering';
         result.error = 'The code drew a figure but it could not be saved.';
       }
     }

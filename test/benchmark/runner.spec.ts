@@ -58,6 +58,7 @@ describe('runBenchmark', { timeout: 600_000 }, () => {
     judgeModel: createChatModel({ baseUrl: mock.baseUrl, apiKey: 'sk-test', model: 'judge-model' }),
     judges: ['visual', 'task'],
     concurrency: 1,
+    kernels: 1,
     timeoutMs: 8000,
     python: PYTHON,
     memoryLimitMb: 2048,

@@ -1,0 +1,15 @@
+// The one place report.html is written, for a run folder or a comparison folder: the CLI, the
+// palette and `bench merge` all end here.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderFolderReportHtml } from './compareReport.js';
+
+/** Writes <dir>/report.html; returns why it could not, or undefined. */
+export function writeReportHtml(dir: string): string | undefined {
+  try {
+    writeFileSync(join(dir, 'report.html'), renderFolderReportHtml(dir).replaceAll('{{nonce}}', 'plotwright'));
+    return undefined;
+  } catch (error) {
+    return `could not write report.html in ${dir}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
