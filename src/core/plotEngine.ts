@@ -54,6 +54,8 @@ export interface PlotOutcome {
   timings: { llmMs: number; execMs: number };
   /** Why the last attempt failed; unset on success. */
   error?: string;
+  /** The last attempt's traceback as the model saw it, when its code raised (also while its figure was drawn). */
+  traceback?: string;
   /** True when the final plot was drawn with another library than the one asked for. */
   wrongLibrary: boolean;
   promptVersion: string;
@@ -229,7 +231,9 @@ export async function generatePlot(
   function finish(ok: boolean): PlotOutcome {
     const last = attempts[attempts.length - 1];
     const anyPlot = last?.hasPlot ?? false;
+    const raised = !ok && last?.result && last.result.status !== 'ok' ? last.result.error : undefined;
     return {
+      ...(raised ? { traceback: formatKernelError(raised) } : {}),
       ok: ok || anyPlot,
       library: request.library,
       code: last?.code ?? '',

@@ -11,3 +11,4 @@ export function outcomeSummary(outcome: PlotOutcome): string {
   }
   return `failed after ${outcome.attempts.length - 1} repair(s): ${outcome.error ?? 'no plot'}`;
 }
+
