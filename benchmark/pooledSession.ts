@@ -31,6 +31,21 @@ export class PooledItemSession implements AttemptRunner {
     return this.pool.use(this, (kernel) => this.session(kernel, false).prepare(signal), signal);
   }
 
+  /**
+   * The description of `df`, made once per item and shared by its repeats (`known`): a repeat that
+   * finds it skips the set-up before the model call; its first attempt sets the item up anyway.
+   */
+  describe(known: Map<string, Promise<DataFrameDescription>>, key: string, signal?: AbortSignal): Promise<DataFrameDescription> {
+    let description = known.get(key);
+    if (!description) {
+      description = this.prepare(signal);
+      known.set(key, description);
+      // A failed set-up is not remembered: the next repeat reports its own failure.
+      description.catch(() => known.delete(key));
+    }
+    return description;
+  }
+
   run(code: string, attempt: number, options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecutionResult> {
     return this.pool.use(this, (kernel, reused) => this.session(kernel, reused).run(code, attempt, options), options.signal);
   }

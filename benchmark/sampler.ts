@@ -72,6 +72,8 @@ function errorText(error: unknown): string {
 }
 
 export class Sampler {
+  private readonly descriptions = new Map<string, Promise<DataFrameDescription>>();
+
   constructor(private readonly options: SamplerOptions) {}
 
   async sample(task: SampleTask, signal: AbortSignal): Promise<Sample> {
@@ -89,7 +91,7 @@ export class Sampler {
 
     let description: DataFrameDescription;
     try {
-      description = await session.prepare(signal);
+      description = await session.describe(this.descriptions, `${item.id}`, signal);
     } catch (error) {
       throwIfFatal(error, signal);
       if (error instanceof SetupError) {
