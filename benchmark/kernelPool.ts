@@ -17,6 +17,7 @@ interface Slot<K> {
   kernel: K;
   busy: boolean;
   lastOwner: object | undefined;
+  releasedAt: number;
 }
 
 export class KernelPool<K extends PoolKernel> {
@@ -39,7 +40,7 @@ export class KernelPool<K extends PoolKernel> {
     while (this.slots.length < this.size) {
       const kernel = this.factory(this.slots.length);
       kernel.warmUp().catch(() => undefined);
-      this.slots.push({ kernel, busy: false, lastOwner: undefined });
+      this.slots.push({ kernel, busy: false, lastOwner: undefined, releasedAt: 0 });
     }
   }
 
@@ -75,7 +76,8 @@ export class KernelPool<K extends PoolKernel> {
     if (signal?.aborted) {
       return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('Cancelled'));
     }
-    const free = this.slots.filter((s) => !s.busy);
+    // The owner's own kernel; else the one idle longest (its last owner is the least likely to come back for it).
+    const free = this.slots.filter((s) => !s.busy).sort((a, b) => a.releasedAt - b.releasedAt);
     const slot = free.find((s) => s.lastOwner === owner) ?? free[0];
     if (slot) {
       slot.busy = true;
@@ -101,7 +103,10 @@ export class KernelPool<K extends PoolKernel> {
     });
   }
 
+  private releases = 0;
+
   private release(slot: Slot<K>): void {
+    slot.releasedAt = ++this.releases;
     // First come, first served; but the waiter that owns this kernel's state goes first.
     const index = Math.max(0, this.waiting.findIndex((w) => w.owner === slot.lastOwner));
     const next = this.waiting.splice(index, 1)[0];
