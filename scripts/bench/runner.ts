@@ -228,7 +228,7 @@ const measure = (method: Method, repeats: number) =>
       : timeNbconvert(repeats, method);
 
 /** Wall time of 19 × 3 against a model that takes LATENCY_MS per answer, at each concurrency. */
-async function measureLatency(): Promise<{ kernelStartMs: number; rows: Array<{ concurrency: number; ms: number; plots: number; failed: number }> }> {
+async function measureLatency(): Promise<{ kernelStartMs: number; floorMs: number; rows: Array<{ concurrency: number; ms: number; plots: number; failed: number }> }> {
   const slow = await startMockOpenAI({
     responder: (body) => {
       const judge = (body.messages ?? []).some((m) => Array.isArray(m.content));
@@ -241,13 +241,16 @@ async function measureLatency(): Promise<{ kernelStartMs: number; rows: Array<{ 
     const kernel = await HeadlessKernel.start({ cwd: dir, python: PYTHON, preload: PRELOAD });
     const kernelStartMs = performance.now() - started;
     await kernel.dispose();
+    // The same runs against the zero-latency mock: what the CPU alone costs on this machine now.
+    const floorMs = (await timeRunner(LATENCY_REPEATS, { concurrency: Math.max(...LATENCY_CONCURRENCY), judges: ['task'] })).ms;
+    console.error(`zero latency, concurrency ${Math.max(...LATENCY_CONCURRENCY)}: ${fmt(floorMs / 1000)} s`);
     const rows = [];
     for (const concurrency of LATENCY_CONCURRENCY) {
       const result = await timeRunner(LATENCY_REPEATS, { concurrency, baseUrl: slow.baseUrl, judges: ['task'] });
       console.error(`latency ${LATENCY_MS} ms, concurrency ${concurrency}: ${fmt(result.ms / 1000)} s (${result.plots} plots, ${result.failed} failed)`);
       rows.push({ concurrency, ...result });
     }
-    return { kernelStartMs, rows };
+    return { kernelStartMs, floorMs, rows };
   } finally {
     await slow.close();
     rmSync(dir, { recursive: true, force: true });
@@ -302,7 +305,8 @@ ${n} items × ${LATENCY_REPEATS} repeats = ${runs} runs, each waiting for two an
 \`--concurrency N\` is the number of model requests in flight; \`--kernels\` stays at its default (one per core),
 so generated code runs in ${cpus().length} kernels whatever N is. The latency-bound ideal is ${runs} × 2 answers × ${fmt(LATENCY_MS / 1000)} s / N;
 the target is 1.5 × that ideal plus one kernel start (${fmt(startS)} s measured here, pandas, NumPy and Matplotlib imported).
-One run per row.
+One run per row. The same ${runs} runs against a model that answers at once take ${fmt(measured.floorMs / 1000)} s here: the
+CPU-bound floor, which no concurrency gets under (the machine was shared; load average ${load}).
 
 | --concurrency | wall time, s | latency-bound ideal, s | × ideal | target, s | | plots |
 | ---: | ---: | ---: | ---: | ---: | --- | ---: |
