@@ -146,6 +146,9 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       }
     } else {
       console.error(`plotwright plot: ${result.error}`);
+      if (result.traceback) {
+        console.error(result.traceback);
+      }
     }
     return result.ok ? 0 : 1;
   };

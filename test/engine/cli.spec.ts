@@ -157,6 +157,11 @@ describe('plotwright plot', () => {
     assert.doesNotMatch(json.error ?? '', /drew no figure/);
     assert.match(json.traceback ?? '', /Traceback[\s\S]*TypeError: MaxNLocator/);
     assert.equal(json.attempts[0].traceback, json.traceback);
+
+    mock.enqueue({ content: answer(drawError) });
+    const text = await plotwright(['plot', '--data', csv, '--task', task, '--base-url', mock.baseUrl, '--max-repairs', '0', '--out', join(out, 'drawn.png')]);
+    assert.equal(text.code, 1);
+    assert.match(text.stderr, /plotwright plot: No plot after 1 attempt\(s\): TypeError: MaxNLocator[\s\S]*Traceback/);
   });
 
   it('a figure the renderer cannot turn into PNG is a rendering failure, never ok', async () => {
