@@ -5,6 +5,7 @@
 // the model requests in flight (sampler and judge share it, backing off on 429); `kernels` bounds the
 // code running at once. Every item × repeat ends in exactly one record, failures included.
 // No vscode import and no console output: callers get progress through `onProgress`.
+import { setMaxListeners } from 'node:events';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -204,6 +205,8 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
 
   // Stops everything on a fatal error (wrong key, unreachable model, no kernel) as well as on the caller's signal.
   const stop = new AbortController();
+  // Every item in flight waits on it (for a kernel, a model slot, a 429 pause): more than node's default 10 listeners.
+  setMaxListeners(0, stop.signal);
   let fatal: Error | undefined;
   const onAbort = (): void => stop.abort(signal?.reason instanceof Error ? signal.reason : new Error('Cancelled'));
   signal?.addEventListener('abort', onAbort, { once: true });
