@@ -11,4 +11,3 @@ export function outcomeSummary(outcome: PlotOutcome): string {
   }
   return `failed after ${outcome.attempts.length - 1} repair(s): ${outcome.error ?? 'no plot'}`;
 }
-
