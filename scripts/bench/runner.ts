@@ -343,7 +343,7 @@ function compareSection(): string {
   return `### Against the original runner, zero-latency model
 
 The same code for every item (a scatter, histogram or bar chart depending on the columns), a zero-latency mock
-model and judge. Wall time includes start-up; median of ${ROUNDS} rounds, the methods alternating. ${machine},
+model and judge. Wall time includes start-up; ${ROUNDS === 1 ? "one round" : `median of ${ROUNDS} rounds`}, the methods alternating. ${machine},
 load average ${load} at the end.
 
 The fair comparison comes first: ours with one model request and one kernel at a time does what the original
