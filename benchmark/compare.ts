@@ -8,6 +8,7 @@ import type { ChatModel } from '../src/llm/chatModel.js';
 import { loadDataset, type TaskVariant } from './dataset.js';
 import type { Summary } from './metrics.js';
 import { compareTable, type CompareDimension } from './report.js';
+import { writeReportHtml } from './reportWriter.js';
 import { defaultCacheDir, runBenchmark, type BenchmarkHooks, type BenchmarkOptions, type BenchmarkProgress } from './runner.js';
 
 export interface CompareGrid {
@@ -126,6 +127,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
   }
   const table = compareTable(summaries, dimension);
   writeFileSync(join(outDir, 'compare.md'), compareMarkdown(table, cells, cancelled));
+  writeReportHtml(outDir);
   return { summaries, dimension, table, cancelled, outDir };
 }
 

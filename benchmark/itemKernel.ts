@@ -1,8 +1,8 @@
 // Warm kernels for the benchmark, and what keeps one item's code from affecting the next.
 //
 // Starting a kernel and importing pandas and Matplotlib costs seconds of CPU, more than running most
-// items, so each worker keeps one warm kernel and cleans it between items instead of starting a new
-// one. Before every item the kernel gets: a user namespace with only its start-up names, every
+// items, so each kernel of the pool stays warm and is cleaned between items instead of starting a
+// new one. Before every item the kernel gets: a user namespace with only its start-up names, every
 // figure closed, Matplotlib rcParams, pandas options, Plotly's default template and renderer,
 // warnings filters, os.environ, sys.path and the working directory put back to the state after
 // start-up, and the random generators seeded. If the item's code replaced a public attribute of an
@@ -41,6 +41,8 @@ export function isolateCode(cwd: string, seed: number): string {
 export interface ItemKernelOptions extends Omit<HeadlessKernelOptions, 'cwd' | 'preload' | 'containment'> {
   /** Folders item code must not see: the results folder and the response cache. */
   hidePaths: string[];
+  /** A temporary folder shared by a run's kernels (the caller removes it); default: one of its own. */
+  root?: string;
 }
 
 /** Per kernel: threads count too (ipykernel, the bridge and BLAS use about 20). */
@@ -83,8 +85,11 @@ export class ItemKernel {
   readonly root: string;
   private itemDir: string | undefined;
 
+  private readonly ownsRoot: boolean;
+
   constructor(private readonly options: ItemKernelOptions) {
-    this.root = mkdtempSync(join(tmpdir(), 'plotwright-items-'));
+    this.ownsRoot = options.root === undefined;
+    this.root = options.root ?? mkdtempSync(join(tmpdir(), 'plotwright-items-'));
   }
 
   /**
@@ -121,7 +126,7 @@ export class ItemKernel {
     if (this.kernel) {
       return Promise.resolve();
     }
-    const { hidePaths: _hidden, ...kernelOptions } = this.options;
+    const { hidePaths: _hidden, root: _root, ...kernelOptions } = this.options;
     this.starting ??= HeadlessKernel.start({
       ...kernelOptions,
       cwd: this.root,
@@ -170,7 +175,10 @@ export class ItemKernel {
 
   async dispose(): Promise<void> {
     await this.discard();
-    rmSync(this.root, { recursive: true, force: true });
+    this.removeItemDir();
+    if (this.ownsRoot) {
+      rmSync(this.root, { recursive: true, force: true });
+    }
   }
 }
 

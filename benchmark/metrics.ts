@@ -7,6 +7,10 @@
 // - incorrect code is the share of responses that produced no plot; errors are counted separately.
 // Where we differ on purpose: a judge error is excluded from the means and counted (the reference
 // fills it with 0), and means are rounded, not truncated with int().
+// Every item × repeat has exactly one record; a run that failed says at which stage (docs/benchmark.md):
+// generation and execution failures are the model's and score 0; a rendering failure (our Plotly →
+// PNG path) is ours, so it is left out of the means and of incorrect code, and counted; a judging
+// failure is left out of the means of the scores it lost, and counted.
 import { readFile } from 'node:fs/promises';
 import * as aq from 'arquero';
 import { z } from 'zod';
@@ -23,6 +27,11 @@ export const SCORE_KINDS: readonly ScoreKind[] = ['visual', 'task', 'pixel'];
 const tokenCountsSchema = z.object({ promptTokens: z.number().nonnegative(), completionTokens: z.number().nonnegative() });
 
 const score = z.number().min(0).max(100).nullable();
+
+export type FailureStage = 'generation' | 'execution' | 'rendering' | 'judging';
+export const FAILURE_STAGES: readonly FailureStage[] = ['generation', 'execution', 'rendering', 'judging'];
+const failureSchema = z.object({ stage: z.enum(['generation', 'execution', 'rendering', 'judging']), reason: z.string() });
+export type RunFailure = z.infer<typeof failureSchema>;
 
 export const itemRecordSchema = z.object({
   id: z.number().int(),
@@ -45,6 +54,13 @@ export const itemRecordSchema = z.object({
   scores: z.object({ visual: score, task: score, pixel: score }),
   /** Final judge failures after retries, e.g. an answer with no parsable score. */
   judgeErrors: z.array(z.object({ score: z.enum(['visual', 'task']), message: z.string() })),
+  /** 'failed' with `failure` set, else 'ok' (a plot that was judged, possibly drawn with the wrong library). Absent in old records. */
+  outcome: z.enum(['ok', 'failed']).optional(),
+  failure: failureSchema.nullable().optional(),
+  /** Every model answer of this run came from the response cache (its time is not a model's time). */
+  cached: z.boolean().optional(),
+  /** Per attempt (0 = first answer, then repairs): null when it drew a plot, else its error type. */
+  attemptErrors: z.array(z.string().nullable()).optional(),
 });
 
 export type ItemRecord = z.infer<typeof itemRecordSchema>;
@@ -67,7 +83,19 @@ export interface ScoreStats {
   std: number | null;
 }
 
+export type FailureCounts = Record<FailureStage, number>;
+
+export interface SelfDebugStats {
+  /** Share (0–100) of item×repeat runs with a plot after attempt 0, 1, …, N. */
+  passAfterAttempt: number[];
+  /** Error types of the first answers that drew no plot, with counts. */
+  errorsBefore: Record<string, number>;
+  /** Error types left after the last repair, with counts. */
+  errorsAfter: Record<string, number>;
+}
+
 export interface Summary {
+  /** Item × repeat records. */
   items: number;
   repeats: number;
   library: string;
@@ -79,8 +107,14 @@ export interface Summary {
   /** Share (0–100) of item×repeat runs whose code raised. */
   errorPct: number;
   wrongLibrary: number;
-  /** Mean generation time per item×repeat, seconds. */
-  timePerItemS: number;
+  /** Mean generation time per item×repeat whose answers came from the model (not the cache), seconds; null if none did. */
+  timePerItemS: number | null;
+  /** Item×repeat runs answered from the response cache. */
+  cachedRuns?: number;
+  /** Failed runs by stage. */
+  failures?: FailureCounts;
+  /** Pass rate by attempt and error types before and after repair (with self-debug). */
+  selfDebug?: SelfDebugStats;
   visual: ScoreStats;
   task: ScoreStats;
   pixel: ScoreStats;
@@ -98,6 +132,9 @@ export function roundTo(value: number, digits: number): number {
 
 /** The score that counts for the mean: 0 without a plot or with the wrong library, null if missing. */
 export function effectiveScore(record: ItemRecord, kind: ScoreKind): number | null {
+  if (record.failure?.stage === 'rendering') {
+    return null;
+  }
   if (!record.hasPlot || record.wrongLibrary) {
     return 0;
   }
@@ -136,10 +173,10 @@ export function summarize(records: readonly ItemRecord[], meta: SummaryMeta): Su
   const col = <T>(f: (r: ItemRecord) => T): T[] => rows.map(f);
   const columns: Record<string, unknown[]> = {
     id: col((r) => r.id),
-    noPlot: col((r) => (r.hasPlot ? 0 : 1)),
+    noPlot: col((r) => (r.hasPlot || r.failure?.stage === 'rendering' ? 0 : 1)),
     raised: col((r) => (r.error !== null && r.error.trim() !== '' ? 1 : 0)),
     wrongLibrary: col((r) => (r.wrongLibrary ? 1 : 0)),
-    generateS: col((r) => r.timings.generateMs / 1000),
+    generateS: col((r) => (r.cached ? null : r.timings.generateMs / 1000)),
     judgeErrors: col((r) => r.judgeErrors.length),
   };
   // A score nobody produced (visual on a dataset without ground truth, a judge left out) is "not
@@ -204,7 +241,7 @@ export function summarize(records: readonly ItemRecord[], meta: SummaryMeta): Su
   const repeats = rows.length === 0 ? 0 : Math.max(...(perItem.array('repeats') as number[]));
   const n = finite(runs.n) ?? 0;
   return {
-    items: finite(runs.items) ?? 0,
+    items: n,
     repeats,
     library,
     taskVariant: meta.taskVariant,
@@ -213,11 +250,60 @@ export function summarize(records: readonly ItemRecord[], meta: SummaryMeta): Su
     incorrectCodePct: n === 0 ? 0 : roundTo(100 * (finite(runs.noPlot) ?? 0), PRECISION.pct),
     errorPct: n === 0 ? 0 : roundTo(100 * (finite(runs.raised) ?? 0), PRECISION.pct),
     wrongLibrary: finite(runs.wrongLibrary) ?? 0,
-    timePerItemS: n === 0 ? 0 : roundTo(finite(runs.generateS) ?? 0, PRECISION.seconds),
+    timePerItemS: finite(runs.generateS) === null ? null : roundTo(finite(runs.generateS) as number, PRECISION.seconds),
+    cachedRuns: rows.filter((r) => r.cached).length,
+    failures: failureCounts(rows),
+    selfDebug: selfDebugStats(rows),
     visual: stats('visual'),
     task: stats('task'),
     pixel: stats('pixel'),
     judgeErrors: finite(runs.judgeErrors) ?? 0,
+  };
+}
+
+export function failureCounts(records: readonly ItemRecord[]): FailureCounts {
+  const counts: FailureCounts = { generation: 0, execution: 0, rendering: 0, judging: 0 };
+  for (const r of records) {
+    if (r.failure) {
+      counts[r.failure.stage]++;
+    }
+  }
+  return counts;
+}
+
+function countTypes(types: ReadonlyArray<string | null | undefined>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const type of types) {
+    if (type) {
+      counts[type] = (counts[type] ?? 0) + 1;
+    }
+  }
+  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+}
+
+/**
+ * Self-debug as VisCoder reports it: the share of runs with a plot after attempt k counts a run that
+ * passed at attempt j <= k; a run that stopped earlier keeps its last state. Runs without attempts
+ * (the model request failed) count as not passed.
+ */
+export function selfDebugStats(records: readonly ItemRecord[]): SelfDebugStats {
+  const attempts = Math.max(1, ...records.map((r) => r.attemptErrors?.length ?? 1));
+  const n = records.length;
+  const passAfterAttempt = Array.from({ length: attempts }, (_, k) => {
+    if (n === 0) {
+      return 0;
+    }
+    const passed = records.filter((r) => {
+      const errors = r.attemptErrors ?? [r.hasPlot ? null : 'no plot'];
+      const first = errors.findIndex((e) => e === null);
+      return first >= 0 && first <= k;
+    }).length;
+    return roundTo((100 * passed) / n, PRECISION.pct);
+  });
+  return {
+    passAfterAttempt,
+    errorsBefore: countTypes(records.map((r) => r.attemptErrors?.[0])),
+    errorsAfter: countTypes(records.map((r) => (r.attemptErrors && r.attemptErrors.length > 0 ? r.attemptErrors[r.attemptErrors.length - 1] : undefined))),
   };
 }
 

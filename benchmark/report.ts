@@ -1,7 +1,7 @@
 // Markdown reports in the layout of the PandasPlotBench paper's tables: one run's summary.md, and a
 // comparison of runs along one dimension (Table I: models × libraries, Table II: task variants,
 // Table III: data descriptors).
-import type { ScoreStats, Summary } from './metrics.js';
+import { FAILURE_STAGES, type FailureCounts, type ScoreStats, type Summary } from './metrics.js';
 
 export type CompareDimension = 'model' | 'library' | 'taskVariant' | 'descriptor';
 export const COMPARE_DIMENSIONS: readonly CompareDimension[] = ['model', 'library', 'taskVariant', 'descriptor'];
@@ -75,14 +75,65 @@ export function summaryMarkdown(summary: Summary, options: { title?: string } = 
   lines.push(
     `- items: ${s.items}, repeats: ${s.repeats}`,
     `- incorrect code (no plot): ${s.incorrectCodePct.toFixed(1)} %; code that raised: ${s.errorPct.toFixed(1)} %; wrong library: ${s.wrongLibrary}`,
-    `- generation time per item: ${s.timePerItemS.toFixed(1)} s`,
+    `- generation time per item: ${s.timePerItemS === null ? '– (every answer came from the cache)' : `${s.timePerItemS.toFixed(1)} s`}${s.cachedRuns ? ` (${s.cachedRuns} run(s) answered from the cache are left out)` : ''}`,
     `- judge errors (excluded from the means): ${s.judgeErrors}`,
+    `- failed runs by stage: ${failureText(s.failures)}`,
     '',
-    'Items without a plot or with the wrong library score 0. Means and std are over items (repeats are averaged per item first);',
+    'Every item × repeat has one record. Items without a plot (the model request failed, the answer held no code, the code raised or drew',
+    'nothing) or with the wrong library score 0; a figure our renderer could not turn into PNG is not scored and not counted as incorrect code;',
+    'a judge error is left out of that score\'s mean. Means and std are over items (repeats are averaged per item first);',
     '"good" is the share of scores of 75 or more. A dash means no score of that kind was recorded.',
     '',
   );
+  const debug = selfDebugMarkdown([s]);
+  if (debug) {
+    lines.push(debug, '');
+  }
   return lines.join('\n');
+}
+
+const STAGE_SHORT: Record<keyof FailureCounts, string> = { generation: 'generation', execution: 'execution', rendering: 'rendering', judging: 'judging' };
+
+export function failureText(failures: FailureCounts | undefined): string {
+  if (!failures) {
+    return '–';
+  }
+  const total = FAILURE_STAGES.reduce((sum, stage) => sum + failures[stage], 0);
+  return total === 0 ? 'none' : FAILURE_STAGES.map((stage) => `${STAGE_SHORT[stage]} ${failures[stage]}`).join(', ');
+}
+
+/** "generation/execution/rendering/judging" counts in one cell. */
+function failureCell(failures: FailureCounts | undefined): string {
+  return failures ? FAILURE_STAGES.map((stage) => String(failures[stage])).join('/') : NA;
+}
+
+function runName(s: Summary, names: readonly string[] | undefined, index: number): string {
+  return names?.[index] ?? `${s.model} · ${s.library}`;
+}
+
+/**
+ * The self-debug tables (VisCoder's protocol): pass rate after attempt 0..N per run, and error types
+ * before and after repair. Empty when no run repaired anything (one attempt each).
+ */
+export function selfDebugMarkdown(summaries: readonly Summary[], names?: readonly string[]): string {
+  const withDebug = summaries.map((s, i) => ({ s, i })).filter(({ s }) => (s.selfDebug?.passAfterAttempt.length ?? 0) > 1);
+  if (withDebug.length === 0) {
+    return '';
+  }
+  const attempts = Math.max(...withDebug.map(({ s }) => s.selfDebug?.passAfterAttempt.length ?? 0));
+  const passHeader = ['run', ...Array.from({ length: attempts }, (_, k) => `plot after attempt ${k}, %`)];
+  const passRows = withDebug.map(({ s, i }) => [runName(s, names, i), ...Array.from({ length: attempts }, (_, k) => fixed(s.selfDebug?.passAfterAttempt[k] ?? s.selfDebug?.passAfterAttempt.at(-1) ?? null, 1))]);
+  const typeRows = withDebug.flatMap(({ s, i }) => {
+    const before = s.selfDebug?.errorsBefore ?? {};
+    const after = s.selfDebug?.errorsAfter ?? {};
+    const types = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    return types.map((type) => [runName(s, names, i), type, String(before[type] ?? 0), String(after[type] ?? 0)]);
+  });
+  const parts = ['## Self-debug', '', 'Share of item × repeat runs with a plot after the first answer (attempt 0) and after each repair:', '', table(passHeader, passRows, 1), ''];
+  if (typeRows.length > 0) {
+    parts.push('Error types of the first answers and after the last repair:', '', table(['run', 'error type', 'before repair', 'after repair'], typeRows, 2));
+  }
+  return parts.join('\n');
 }
 
 export interface CompareRows {
@@ -121,17 +172,21 @@ export function compareRows(summaries: readonly Summary[], dimension: CompareDim
       return a.i - b.i;
     });
   const dims: CompareDimension[] = [...others, dimension];
-  const header = [...dims.map((d) => DIMENSION_HEADER[d]), ...SCORE_HEADER, 'judge errors'];
-  const rows = sorted.map(({ s, i }) => ({ index: i, cells: [...dims.map((d) => s[d]), ...scoreCells(s), String(s.judgeErrors)] }));
+  const header = [...dims.map((d) => DIMENSION_HEADER[d]), ...SCORE_HEADER, 'runs', 'failed (gen/exec/render/judge)', 'judge errors'];
+  const rows = sorted.map(({ s, i }) => ({ index: i, cells: [...dims.map((d) => s[d]), ...scoreCells(s), String(s.items), failureCell(s.failures), String(s.judgeErrors)] }));
   return { header, rows, nameColumns: dims.length };
 }
 
 /** compareRows as a Markdown table (compare.md). */
 export function compareTable(summaries: readonly Summary[], dimension: CompareDimension): string {
   const { header, rows, nameColumns } = compareRows(summaries, dimension);
-  return table(
-    header,
-    rows.map((r) => r.cells),
-    nameColumns,
+  const names = summaries.map((s) => COMPARE_DIMENSIONS.filter((d) => new Set(summaries.map((x) => x[d])).size > 1).map((d) => s[d]).join(' · ') || s[dimension]);
+  const debug = selfDebugMarkdown(summaries, names);
+  return (
+    table(
+      header,
+      rows.map((r) => r.cells),
+      nameColumns,
+    ) + (debug ? `\n\n${debug}` : '')
   );
 }

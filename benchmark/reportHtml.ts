@@ -13,7 +13,8 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync }
 import { join, relative, sep } from 'node:path';
 import { packageRoot } from '../src/core/packageRoot.js';
 import { effectiveScore, itemRecordSchema, type ItemRecord, type Summary } from './metrics.js';
-import type { ResultLine } from './runner.js';
+import { failureText } from './report.js';
+import type { ResultLine } from './resultStore.js';
 
 export const NONCE_PLACEHOLDER = '{{nonce}}';
 
@@ -127,9 +128,28 @@ function summaryTable(s: Summary): string {
   return `<table class="summary">
 <tr><th>model</th><td>${escapeHtml(s.model)}</td><th>library</th><td>${escapeHtml(s.library)}</td><th>task variant</th><td>${escapeHtml(s.taskVariant)}</td><th>descriptor</th><td>${escapeHtml(s.descriptor)}</td></tr>
 <tr><th>items</th><td>${escapeHtml(s.items)}</td><th>repeats</th><td>${escapeHtml(s.repeats)}</td><th>incorrect code</th><td>${fmt(s.incorrectCodePct)} %</td><th>code raised</th><td>${fmt(s.errorPct)} %</td></tr>
-<tr><th>wrong library</th><td>${escapeHtml(s.wrongLibrary)}</td><th>judge errors</th><td>${escapeHtml(s.judgeErrors)}</td><th>time per item</th><td>${fmt(s.timePerItemS)} s</td><td></td><td></td></tr>
+<tr><th>wrong library</th><td>${escapeHtml(s.wrongLibrary)}</td><th>judge errors</th><td>${escapeHtml(s.judgeErrors)}</td><th>time per item</th><td>${fmt(s.timePerItemS)} s</td><th>from cache</th><td>${escapeHtml(s.cachedRuns ?? 0)}</td></tr>
+<tr><th>failed runs</th><td colspan="7" class="failures">${escapeHtml(failureText(s.failures))}</td></tr>
 </table>
-<table class="scores"><tr><th>score</th><th>mean</th><th>std</th><th>good (≥ 75)</th></tr>${rows}</table>`;
+<table class="scores"><tr><th>score</th><th>mean</th><th>std</th><th>good (≥ 75)</th></tr>${rows}</table>
+${selfDebugHtml(s)}`;
+}
+
+/** Pass rate after each attempt and error types before and after repair, when the run repaired. */
+function selfDebugHtml(s: Summary): string {
+  const debug = s.selfDebug;
+  if (!debug || debug.passAfterAttempt.length < 2) {
+    return '';
+  }
+  const head = debug.passAfterAttempt.map((_, k) => `<th>after attempt ${k}</th>`).join('');
+  const pass = debug.passAfterAttempt.map((v) => `<td>${fmt(v)} %</td>`).join('');
+  const types = [...new Set([...Object.keys(debug.errorsBefore), ...Object.keys(debug.errorsAfter)])];
+  const typeRows = types
+    .map((t) => `<tr><th>${escapeHtml(t)}</th><td>${escapeHtml(debug.errorsBefore[t] ?? 0)}</td><td>${escapeHtml(debug.errorsAfter[t] ?? 0)}</td></tr>`)
+    .join('');
+  return `<h2>Self-debug</h2>
+<table class="self-debug"><tr><th>runs with a plot</th>${head}</tr><tr><th>share</th>${pass}</tr></table>
+${types.length > 0 ? `<table class="error-types"><tr><th>error type</th><th>before repair</th><th>after repair</th></tr>${typeRows}</table>` : ''}`;
 }
 
 function image(src: string | undefined, alt: string): string {
@@ -144,7 +164,11 @@ function scoreCell(record: ItemRecord): string {
     const text = error ? `<span class="err" title="${escapeHtml(error.message)}">judge error</span>` : fmt(eff ?? raw);
     return `<div><b>${k}</b> ${text}</div>`;
   });
-  const flags = [!record.hasPlot ? 'no plot' : '', record.wrongLibrary ? 'wrong library' : ''].filter(Boolean);
+  const flags = [
+    record.failure ? `failed at ${record.failure.stage}` : !record.hasPlot ? 'no plot' : '',
+    record.wrongLibrary ? 'wrong library' : '',
+    record.cached ? 'answer from cache' : '',
+  ].filter(Boolean);
   return lines.join('') + (flags.length ? `<div class="flag">${flags.join(', ')}</div>` : '');
 }
 
@@ -157,11 +181,13 @@ function itemRow(record: ResultLine, imageSrc: ImageSource, gtCache: Map<number,
   const gt = gtCache.get(record.id);
   const plot = imageSrc(record.plot ?? `plots/${record.id}-${record.repeat}.png`);
   const best = Math.max(...(['visual', 'task', 'pixel'] as const).map((k) => effectiveScore(record, k) ?? -1));
-  const problem = [record.error, record.note].filter((t): t is string => Boolean(t)).join('\n');
+  const stage = record.failure && record.failure.reason !== record.error && record.failure.reason !== record.note ? `${record.failure.stage}: ${record.failure.reason}` : undefined;
+  const problem = [stage, record.traceback ?? record.error, record.note].filter((t): t is string => Boolean(t)).join('\n');
   const search = [String(record.id), record.task ?? '', record.code, problem].join(' ').toLowerCase();
   const attrs = [
     `data-library="${escapeHtml(record.library)}"`,
     `data-plot="${record.hasPlot ? 'yes' : 'no'}"`,
+    `data-stage="${escapeHtml(record.failure?.stage ?? '')}"`,
     `data-visual="${escapeHtml(effectiveScore(record, 'visual') ?? '')}"`,
     `data-task="${escapeHtml(effectiveScore(record, 'task') ?? '')}"`,
     `data-pixel="${escapeHtml(effectiveScore(record, 'pixel') ?? '')}"`,
@@ -195,7 +221,7 @@ export function renderReportHtml(resultsDir: string, options: ReportHtmlOptions 
   return reportPage(
     'PandasPlotBench report',
     `${summary ? summaryTable(summary) : '<p>No summary.json yet.</p>'}
-<p>Items without a plot or drawn with the wrong library score 0. A judge error is excluded from the means and counted.</p>
+<p>Every item × repeat has one record. Items without a plot (failed at generation or execution) or drawn with the wrong library score 0; a figure that could not be rendered to PNG is not scored; a judge error is excluded from the means. Failures are counted by stage.</p>
 <div class="filters">
 <label>library <select id="f-lib"><option value="">all</option>${libraries.map((l) => `<option>${escapeHtml(l)}</option>`).join('')}</select></label>
 <label>plot <select id="f-plot"><option value="">all</option><option value="yes">has plot</option><option value="no">no plot</option></select></label>

@@ -1,7 +1,7 @@
 // Short texts about a run for a progress notification and the final message (the palette command;
 // the CLI prints its own lines).
 import type { Summary } from './metrics.js';
-import { DIMENSION_HEADER, type CompareDimension } from './report.js';
+import { DIMENSION_HEADER, failureText, type CompareDimension } from './report.js';
 import type { BenchmarkProgress } from './runner.js';
 
 export function formatDuration(ms: number): string {
@@ -19,12 +19,12 @@ export function progressText(p: BenchmarkProgress): string {
     parts.push(`ETA ${formatDuration(p.etaMs)}`);
   }
   if (p.failed > 0) {
-    parts.push(`${p.failed} not run`);
+    parts.push(`${p.failed} failed`);
   }
   if (p.message) {
     parts.push(p.message);
   } else if (p.item) {
-    const what = p.item.failure ? 'not run' : !p.item.hasPlot ? 'no plot' : p.item.wrongLibrary ? 'wrong library' : 'plot';
+    const what = p.item.failure && !p.item.hasPlot ? `failed at ${p.item.failure.split(':')[0]}` : !p.item.hasPlot ? 'no plot' : p.item.wrongLibrary ? 'wrong library' : 'plot';
     parts.push(`item ${p.item.id}: ${what}`);
   }
   return parts.join(' · ');
@@ -57,7 +57,7 @@ function score(value: number | null): string {
 /** The headline numbers of a summary in one line. */
 export function headline(summary: Summary): string {
   const parts = [
-    `${summary.items} item${summary.items === 1 ? '' : 's'}${summary.repeats > 1 ? ` × ${summary.repeats}` : ''}`,
+    summary.repeats > 1 ? `${summary.items} run${summary.items === 1 ? '' : 's'} (repeats ${summary.repeats})` : `${summary.items} item${summary.items === 1 ? '' : 's'}`,
     `no plot ${score(summary.incorrectCodePct)} %`,
     `visual ${score(summary.visual.mean)}`,
     `task ${score(summary.task.mean)}`,
@@ -68,6 +68,10 @@ export function headline(summary: Summary): string {
   }
   if (summary.judgeErrors > 0) {
     parts.push(`judge errors ${summary.judgeErrors}`);
+  }
+  const failed = summary.failures ? Object.values(summary.failures).reduce((a, b) => a + b, 0) : 0;
+  if (failed > 0) {
+    parts.push(`failed ${failed} (${failureText(summary.failures)})`);
   }
   return parts.join(' · ');
 }

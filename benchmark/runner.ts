@@ -1,27 +1,33 @@
-// The PandasPlotBench runner shared by the CLI (`plotwright bench`) and the VS Code palette command:
-// per item and repeat it writes the item's data into its own folder, loads `df` with the item's
-// code_data in a clean warm kernel, asks the model (sampler), runs and optionally repairs the code,
-// captures the plot as PNG, checks the library, and has the judge (grader) score it. One record per
-// item and repeat is appended to results.jsonl as soon as it is finished, so a crash loses nothing.
+// The PandasPlotBench runner shared by the CLI (`plotwright bench`) and the VS Code palette command.
+// It only wires the pieces and reports progress: the sampler (generation + execution,
+// benchmark/sampler.ts), the grader (judges and scores, grader.ts), the result store (records,
+// resume check, summary, result-store.ts) and the kernel pool (kernelPool.ts). `concurrency` bounds
+// the model requests in flight (sampler and judge share it, backing off on 429); `kernels` bounds the
+// code running at once. Every item × repeat ends in exactly one record, failures included.
 // No vscode import and no console output: callers get progress through `onProgress`.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatDescription, type DescriptorMode } from '../src/core/describe.js';
-import { generatePlot, type PlotOutcome } from '../src/core/plotEngine.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { DescriptorMode } from '../src/core/describe.js';
 import { loadPromptTemplates, type PlotLibrary, type PromptTemplates } from '../src/core/prompts.js';
-import { SetupError } from '../src/kernel/dataFrameSession.js';
-import { imageOutputs, plotlyOutputs } from '../src/kernel/kernel.js';
 import { PlotlyRenderer, type PlotlyRendererOptions } from '../src/kernel/plotlyRenderer.js';
 import { resolvePython } from '../src/kernel/python.js';
-import type { ChatModel, TokenUsage } from '../src/llm/chatModel.js';
-import { LlmError } from '../src/llm/errors.js';
+import type { ChatModel } from '../src/llm/chatModel.js';
+import { LimitedChatModel, RequestLimiter } from '../src/llm/requestLimiter.js';
 import { CachingChatModel } from '../src/llm/responseCache.js';
-import { loadDataset, taskText, type LoadDatasetOptions, type PlotBenchItem, type TaskVariant } from './dataset.js';
-import { ItemKernel, itemContainment, ItemSession } from './itemKernel.js';
-import { PlotJudge, type JudgeKind, type JudgeVerdict } from './judge.js';
-import { readResults, summarize, type ItemRecord, type JudgeError, type Summary } from './metrics.js';
-import { pixelScore } from './pixelScore.js';
-import { summaryMarkdown } from './report.js';
+import { SetupError } from '../src/kernel/dataFrameSession.js';
+import { loadDataset, type LoadDatasetOptions, type PlotBenchItem, type TaskVariant } from './dataset.js';
+import { Grader } from './grader.js';
+import { ItemKernel, itemContainment } from './itemKernel.js';
+import { PlotJudge, type JudgeKind } from './judge.js';
+import { KernelPool } from './kernelPool.js';
+import type { FailureStage, ItemRecord, Summary } from './metrics.js';
+import { BenchmarkConfigError, datasetHash, ResultStore, writeSummary, type ResultLine, type RunConfig } from './resultStore.js';
+import { isFatal, Sampler, type SampleTask } from './sampler.js';
+import { shardItems, shardText, type Shard } from './shard.js';
+
+export { BenchmarkConfigError, resultsPath, writeSummary, type RecordExtras, type ResultLine } from './resultStore.js';
 
 export interface BenchmarkOptions {
   /** `hf`, `hf:<owner/name>` or a .parquet/.jsonl/.json path; ignored when `items` is given. */
@@ -31,6 +37,8 @@ export interface BenchmarkOptions {
   datasetOptions?: LoadDatasetOptions;
   ids?: number[];
   limit?: number;
+  /** Run only this deterministic share of the items (see shard.ts). */
+  shard?: Shard;
   library: PlotLibrary;
   taskVariant: TaskVariant;
   descriptor: DescriptorMode;
@@ -39,8 +47,10 @@ export interface BenchmarkOptions {
   /** The grader; undefined (or no judges) means no judge scores. */
   judgeModel?: ChatModel;
   judges: JudgeKind[];
-  /** Items in flight, each with its own warm kernel. Default 2. */
+  /** Model requests in flight (generation and judging together). Default 8. */
   concurrency?: number;
+  /** Kernels running generated code. Default: the number of CPU cores. */
+  kernels?: number;
   /** Runs per item. Default 1. */
   repeats?: number;
   /** Per execution of generated code. Default 60 s. */
@@ -60,6 +70,10 @@ export interface BenchmarkOptions {
   judgeTimeoutMs?: number;
   /** How Plotly figures become PNG (the browser binary); default PLOTWRIGHT_CHROMIUM or /usr/bin/chromium. */
   plotly?: PlotlyRendererOptions;
+  /** Makes the execution kernels (default: ItemKernel with the options above). */
+  kernelFactory?: (index: number, homeDir: string, python: string) => ItemKernel;
+  /** First pause after a 429 (default 1 s). */
+  rateLimitBackoffMs?: number;
 }
 
 export interface ItemProgress {
@@ -69,7 +83,7 @@ export interface ItemProgress {
   wrongLibrary: boolean;
   scores: ItemRecord['scores'];
   judgeErrors: number;
-  /** Set for an item that produced no record (it is retried by --resume). */
+  /** Set for a run that failed: "<stage>: <reason>". */
   failure?: string;
 }
 
@@ -78,7 +92,7 @@ export interface BenchmarkProgress {
   done: number;
   total: number;
   skipped: number;
-  /** Runs that ended without a record (model request failed, kernel could not start). */
+  /** Runs of this session whose record says they failed (any stage). */
   failed: number;
   elapsedMs: number;
   /** Estimated time left; null until one item finished in this run. */
@@ -97,50 +111,20 @@ export interface BenchmarkResult {
   summary: Summary;
   outDir: string;
   cancelled: boolean;
-  /** Runs without a record, with why. */
-  failures: Array<{ id: number; repeat: number; message: string }>;
+  /** Runs of this session that failed, with the stage and why (each also has its record). */
+  failures: Array<{ id: number; repeat: number; stage: FailureStage; message: string }>;
   /** Records written by this run (not counting skipped ones). */
   written: number;
+  /** 429 answers the request limiter backed off from. */
+  rateLimited: number;
 }
-
-/** Written next to results.jsonl; --resume refuses to mix runs of different settings. */
-interface RunConfig {
-  dataset: string;
-  library: string;
-  taskVariant: string;
-  descriptor: string;
-  model: string;
-  judgeModel: string | null;
-  judges: string[];
-  selfDebug: number;
-  timeoutS: number;
-  promptVersion: string;
-}
-
-const MATCHED_ON_RESUME: Array<keyof RunConfig> = ['library', 'taskVariant', 'descriptor', 'model'];
-
-/** Extra fields each results.jsonl line carries beyond ItemRecord (readResults drops them). */
-export interface RecordExtras {
-  /** The task text the model got. */
-  task: string;
-  attempts: number;
-  /** Why there is no plot or score when it was not an exception (no code, no figure, wrong library, render failure). */
-  note: string | null;
-  /** `plots/<id>-<repeat>.png`, relative to the results folder. */
-  plot: string | null;
-  judgeAnswers: Partial<Record<JudgeKind, string>>;
-}
-
-export type ResultLine = ItemRecord & Partial<RecordExtras>;
-
-export class BenchmarkConfigError extends Error {}
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MEMORY_LIMIT_MB = 4096;
-const NO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0 };
+export const DEFAULT_CONCURRENCY = 8;
 
-export function resultsPath(outDir: string): string {
-  return join(outDir, 'results.jsonl');
+export function defaultKernels(): number {
+  return Math.max(1, cpus().length);
 }
 
 export function defaultCacheDir(outDir: string): string {
@@ -164,449 +148,173 @@ export function selectItems(items: readonly PlotBenchItem[], ids?: number[], lim
   return picked;
 }
 
-/** Appends one JSON line per record with a single write each, and syncs it to disk. */
-class ResultsWriter {
-  private readonly fd: number;
-
-  constructor(path: string) {
-    repairTail(path);
-    this.fd = openSync(path, 'a');
-  }
-
-  append(line: ResultLine): void {
-    writeSync(this.fd, `${JSON.stringify(line)}\n`);
-    fsyncSync(this.fd);
-  }
-
-  close(): void {
-    closeSync(this.fd);
-  }
-}
-
-/** A kill in the middle of a write leaves a cut-off last line: drop it so the next append starts a line. */
-function repairTail(path: string): void {
-  if (!existsSync(path)) {
-    return;
-  }
-  const text = readFileSync(path, 'utf8');
-  if (text === '' || text.endsWith('\n')) {
-    return;
-  }
-  truncateSync(path, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1), 'utf8'));
-}
-
-function abortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error('Cancelled');
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-interface Task {
-  item: PlotBenchItem;
-  repeat: number;
+/** What decides the numbers of a run (run.json); resume and merge compare it. */
+export function runConfigOf(options: BenchmarkOptions, selected: readonly PlotBenchItem[], templates: PromptTemplates): RunConfig {
+  const judges = options.judgeModel ? [...new Set(options.judges)] : [];
+  return {
+    dataset: options.items ? '(items given)' : options.dataset,
+    datasetHash: datasetHash(selected),
+    itemIds: selected.map((item) => item.id),
+    library: options.library,
+    taskVariant: options.taskVariant,
+    descriptor: options.descriptor,
+    model: options.model.model,
+    endpoint: options.model.endpoint ?? null,
+    judgeModel: judges.length > 0 ? (options.judgeModel?.model ?? null) : null,
+    judgeEndpoint: judges.length > 0 ? (options.judgeModel?.endpoint ?? null) : null,
+    judges,
+    selfDebug: options.selfDebug ?? 0,
+    timeoutS: (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000,
+    judgeTimeoutS: options.judgeTimeoutMs === undefined ? null : options.judgeTimeoutMs / 1000,
+    promptVersion: templates.version,
+    repeats: Math.max(1, Math.floor(options.repeats ?? 1)),
+    shard: shardText(options.shard),
+  };
 }
 
 export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHooks = {}): Promise<BenchmarkResult> {
   const signal = hooks.signal;
   const started = performance.now();
   const outDir = resolve(options.outDir);
-  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
   const repeats = Math.max(1, Math.floor(options.repeats ?? 1));
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const selfDebug = options.selfDebug ?? 0;
   const templates = options.templates ?? loadPromptTemplates();
-  const judges = options.judgeModel ? [...new Set(options.judges)] : [];
-  const report = (progress: Omit<BenchmarkProgress, 'elapsedMs'>): void => {
-    hooks.onProgress?.({ ...progress, elapsedMs: performance.now() - started });
-  };
-
   const dataset = options.items ?? (await loadDataset(options.dataset, { ...options.datasetOptions, signal })).items;
-  const items = selectItems(dataset, options.ids, options.limit);
+  const selected = selectItems(dataset, options.ids, options.limit);
+  const items = shardItems(selected, options.shard);
+  const config = runConfigOf(options, selected, templates);
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir(outDir) : options.cacheDir;
+  // Item code must not see the results or the response cache; kept out of RunConfig, so --resume does not compare it.
+  const hidePaths = [outDir, ...(cacheDir === null ? [] : [cacheDir])];
+  const memoryLimitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+  const containment = itemContainment({ hidePaths, memoryLimitMb });
+  const store = await ResultStore.open(outDir, config, options.resume ?? false, { containment });
 
-  mkdirSync(join(outDir, 'plots'), { recursive: true });
-  mkdirSync(join(outDir, 'gt'), { recursive: true });
-  const results = resultsPath(outDir);
-  const config: RunConfig = {
-    dataset: options.items ? '(items given)' : options.dataset,
-    library: options.library,
-    taskVariant: options.taskVariant,
-    descriptor: options.descriptor,
-    model: options.model.model,
-    judgeModel: options.judgeModel?.model ?? null,
-    judges,
-    selfDebug,
-    timeoutS: timeoutMs / 1000,
-    promptVersion: templates.version,
-  };
-  // Decided before the cache folder is: kept out of RunConfig so --resume does not compare it.
-  const hidePaths = (cacheDir: string | null): string[] => [outDir, ...(cacheDir === null ? [] : [cacheDir])];
-  const existing = existsSync(results) ? await readResults(results) : undefined;
-  if (existing && existing.records.length > 0) {
-    if (!options.resume) {
-      throw new BenchmarkConfigError(
-        `${results} already holds ${existing.records.length} record(s): pass --resume to continue that run, or choose another --out`,
-      );
-    }
-    const previous = readRunConfig(outDir);
-    const differs = previous ? MATCHED_ON_RESUME.filter((key) => previous[key] !== config[key]) : [];
-    if (differs.length > 0) {
-      const what = differs.map((key) => `${key} ${JSON.stringify(previous?.[key])} → ${JSON.stringify(config[key])}`).join(', ');
-      throw new BenchmarkConfigError(`cannot resume ${outDir} with other settings (${what}): choose another --out`);
-    }
-  }
-  const containment = itemContainment({ hidePaths: hidePaths(options.cacheDir === undefined ? defaultCacheDir(outDir) : options.cacheDir), memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB });
-  writeFileSync(join(outDir, 'run.json'), `${JSON.stringify({ ...config, containment, startedAt: new Date().toISOString() }, null, 2)}\n`);
-
-  const doneKeys = new Set((existing?.records ?? []).map((r) => `${r.id}:${r.repeat}`));
-  const tasks: Task[] = [];
-  for (const item of items) {
-    for (let repeat = 0; repeat < repeats; repeat++) {
-      if (!doneKeys.has(`${item.id}:${repeat}`)) {
-        tasks.push({ item, repeat });
-      }
-    }
-  }
+  const tasks: SampleTask[] = items.flatMap((item) => Array.from({ length: repeats }, (_, repeat) => ({ item, repeat }))).filter((t) => !store.has(t.item.id, t.repeat));
   const total = items.length * repeats;
   const skipped = total - tasks.length;
-
-  // One cache wrapper per repeat, so repeats are separate samples yet each is reproducible.
-  const cacheDir = options.cacheDir === undefined ? defaultCacheDir(outDir) : options.cacheDir;
-  const samplers = Array.from({ length: repeats }, (_, repeat) =>
-    cacheDir === null
-      ? options.model
-      : new CachingChatModel(options.model, { dir: cacheDir, promptVersion: repeat === 0 ? templates.version : `${templates.version}/repeat-${repeat}` }),
-  );
-  const judge =
-    options.judgeModel && judges.length > 0
-      ? new PlotJudge(
-          cacheDir === null ? options.judgeModel : new CachingChatModel(options.judgeModel, { dir: cacheDir, promptVersion: templates.version }),
-          templates,
-          options.judgeTimeoutMs === undefined ? {} : { timeoutMs: options.judgeTimeoutMs },
-        )
-      : undefined;
-
-  const writer = new ResultsWriter(results);
-  const renderer = new PlotlyRenderer(options.plotly);
-  const kernels: ItemKernel[] = [];
   const failures: BenchmarkResult['failures'] = [];
   let written = 0;
-  let fatal: Error | undefined;
-  // Stops the workers on a fatal error (wrong key, unreachable model) as well as on the caller's signal.
+  const report = (progress: Omit<BenchmarkProgress, 'elapsedMs' | 'total' | 'skipped' | 'failed' | 'done' | 'etaMs'> = {}): void => {
+    const finished = written;
+    const elapsed = performance.now() - started;
+    hooks.onProgress?.({
+      done: skipped + finished,
+      total,
+      skipped,
+      failed: failures.length,
+      elapsedMs: elapsed,
+      etaMs: finished > 0 ? (elapsed / finished) * (tasks.length - finished) : null,
+      ...progress,
+    });
+  };
+
+  // Stops everything on a fatal error (wrong key, unreachable model, no kernel) as well as on the caller's signal.
   const stop = new AbortController();
-  const onAbort = (): void => stop.abort(signal ? abortError(signal) : new Error('Cancelled'));
+  // Every item in flight waits on it (for a kernel, a model slot, a 429 pause): more than node's default 10 listeners.
+  setMaxListeners(0, stop.signal);
+  let fatal: Error | undefined;
+  const onAbort = (): void => stop.abort(signal?.reason instanceof Error ? signal.reason : new Error('Cancelled'));
   signal?.addEventListener('abort', onAbort, { once: true });
   if (signal?.aborted) {
     onAbort();
   }
 
-  const progress = (item?: ItemProgress): void => {
-    const finished = written + failures.length;
-    const left = tasks.length - finished;
-    const elapsed = performance.now() - started;
-    report({
-      done: skipped + finished,
-      total,
-      skipped,
-      failed: failures.length,
-      etaMs: finished > 0 ? (elapsed / finished) * left : null,
-      ...(item ? { item } : {}),
-    });
+  const limiter = new RequestLimiter({ maxInFlight: options.concurrency ?? DEFAULT_CONCURRENCY, ...(options.rateLimitBackoffMs ? { backoffMs: options.rateLimitBackoffMs } : {}) });
+  const cached = (model: ChatModel, promptVersion: string): ChatModel => {
+    const limited = new LimitedChatModel(model, limiter);
+    return cacheDir === null ? limited : new CachingChatModel(limited, { dir: cacheDir, promptVersion });
   };
+  // One cache namespace per repeat, so repeats are separate samples yet each is reproducible.
+  const models = Array.from({ length: repeats }, (_, repeat) => cached(options.model, repeat === 0 ? templates.version : `${templates.version}/repeat-${repeat}`));
+  const judge =
+    options.judgeModel && config.judges.length > 0
+      ? new PlotJudge(cached(options.judgeModel, templates.version), templates, options.judgeTimeoutMs === undefined ? {} : { timeoutMs: options.judgeTimeoutMs })
+      : undefined;
+  const renderer = new PlotlyRenderer(options.plotly);
+  // Items run in a temporary folder outside the results and cache folders, removed at the end.
+  const homeDir = mkdtempSync(join(tmpdir(), 'plotwright-items-'));
+  let pool: KernelPool<ItemKernel> | undefined;
 
   try {
     if (tasks.length > 0 && !stop.signal.aborted) {
       const resolving = resolvePython(options.python ? { explicit: options.python } : {});
       resolving.catch(() => undefined);
-      const workers = Math.min(concurrency, tasks.length);
-      report({ done: skipped, total, skipped, failed: 0, etaMs: null, message: `starting ${workers} kernel(s)${containment.fallback ? ` (not fully contained: ${containment.fallback})` : ''}` });
+      const kernelCount = Math.max(1, Math.min(options.kernels ?? defaultKernels(), tasks.length));
+      const workers = Math.max(1, Math.min(limiter.maxInFlight, tasks.length));
+      report({ message: `starting ${kernelCount} kernel(s), ${workers} item(s) in flight${containment.fallback ? ` (not fully contained: ${containment.fallback})` : ''}` });
       // Kernels boot (seconds) while the interpreter's package versions are read.
-      const kernelPython = options.python ?? (await resolving).path;
-      for (let i = 0; i < workers; i++) {
-        const kernel = new ItemKernel({ hidePaths: hidePaths(cacheDir), python: kernelPython, memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB });
-        kernel.warmUp().catch(() => undefined);
-        kernels.push(kernel);
-      }
+      const python = options.python ?? (await resolving).path;
+      const factory =
+        options.kernelFactory ??
+        ((_index: number, home: string, path: string) => new ItemKernel({ root: home, hidePaths, python: path, memoryLimitMb }));
+      pool = new KernelPool(kernelCount, (index) => factory(index, homeDir, python), (error) => error instanceof SetupError);
+      pool.start();
       const versions = Object.fromEntries(Object.entries((await resolving).versions));
       if (options.library === 'plotly') {
         renderer.warmUp().catch(() => undefined);
       }
-      const queue = [...tasks];
-      const pendingJudging = new Set<Promise<void>>();
+      const sampler = new Sampler({ ...options, templates, models, pool, renderer, homeDir, versions, selfDebug: options.selfDebug ?? 0, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+      const grader = new Grader({ library: options.library, judge, judges: config.judges as JudgeKind[], outDir });
 
-      const finish = (task: Task, record: ResultLine): void => {
-        writer.append(record);
-        written++;
-        progress({
-          id: task.item.id,
-          repeat: task.repeat,
-          hasPlot: record.hasPlot,
-          wrongLibrary: record.wrongLibrary,
-          scores: record.scores,
-          judgeErrors: record.judgeErrors.length,
-        });
-      };
-      const fail = (task: Task, message: string): void => {
-        failures.push({ id: task.item.id, repeat: task.repeat, message });
-        progress({
-          id: task.item.id,
-          repeat: task.repeat,
-          hasPlot: false,
-          wrongLibrary: false,
-          scores: { visual: null, task: null, pixel: null },
-          judgeErrors: 0,
-          failure: message,
-        });
-      };
-
-      const worker = async (kernel: ItemKernel): Promise<void> => {
-        try {
-          await kernel.warmUp();
-        } catch (error) {
-          if (!stop.signal.aborted) {
-            fatal ??= new Error(`the Python kernel did not start: ${errorText(error)}`);
-            stop.abort(fatal);
-          }
+      const runOne = async (task: SampleTask): Promise<void> => {
+        const sample = await sampler.sample(task, stop.signal);
+        const record = await grader.grade(task, sample, stop.signal);
+        if (stop.signal.aborted) {
           return;
         }
+        store.append(record);
+        written++;
+        if (record.failure) {
+          failures.push({ id: task.item.id, repeat: task.repeat, stage: record.failure.stage, message: record.failure.reason });
+        }
+        report({ item: itemProgress(record) });
+      };
+      const queue = [...tasks];
+      const worker = async (): Promise<void> => {
         for (let task = queue.shift(); task && !stop.signal.aborted; task = queue.shift()) {
-          let executed: Executed;
           try {
-            executed = await executeTask(task, kernel);
+            await runOne(task);
           } catch (error) {
             if (stop.signal.aborted) {
+              // Cancelled mid-item: no record, --resume reruns it.
               return;
             }
-            if (error instanceof LlmError && error.isConfiguration) {
-              // The cause keeps the kind (no key, 401, unreachable) for callers that offer a fix.
-              fatal ??= new Error(`the model request failed: ${error.message}`, { cause: error });
-              stop.abort(fatal);
-              return;
-            }
-            if (!(error instanceof LlmError)) {
-              // Whatever broke may be the kernel: the next item gets a new one.
-              await kernel.discard();
-            }
-            fail(task, errorText(error));
-            continue;
-          }
-          if (stop.signal.aborted) {
-            // Cancelled mid-item (a terminal's Ctrl-C also reaches the kernel processes): no record, --resume reruns it.
+            // isFatal errors stop the run; anything else here is a bug the records would hide.
+            fatal ??= isFatal(error) ? new Error(runStopMessage(error), { cause: error }) : error instanceof Error ? error : new Error(String(error));
+            stop.abort(fatal);
             return;
           }
-          // Judging needs no kernel: let the next item use it meanwhile.
-          const current = task;
-          const judging = scoreTask(current, executed).then(
-            (record) => finish(current, record),
-            (error: unknown) => {
-              if (!stop.signal.aborted) {
-                fail(current, `judging failed: ${errorText(error)}`);
-              }
-            },
-          );
-          pendingJudging.add(judging);
-          void judging.finally(() => pendingJudging.delete(judging));
-          while (pendingJudging.size >= concurrency * 2) {
-            await Promise.race(pendingJudging);
-          }
         }
       };
-
-      interface Executed {
-        outcome: PlotOutcome | undefined;
-        task: string;
-        png?: Buffer;
-        note: string | null;
-        error: string | null;
-      }
-
-      const executeTask = async (task: Task, itemKernel: ItemKernel): Promise<Executed> => {
-        const { item, repeat } = task;
-        const key = `${item.id}-${repeat}`;
-        const cwd = itemKernel.itemFolder(key, { 'data.csv': item.data_csv });
-        const prompt = taskText(item, options.taskVariant);
-        // Cleaning, the item's code_data and the description all run in one execute, in the item's folder.
-        const session = new ItemSession(itemKernel, cwd, item.code_data, options.descriptor);
-        let description;
-        try {
-          description = await session.prepare(stop.signal);
-        } catch (error) {
-          if (stop.signal.aborted) {
-            throw abortError(stop.signal);
-          }
-          if (!(error instanceof SetupError)) {
-            throw error;
-          }
-          const detail = `${error.message}${error.traceback ? `\n${error.traceback}` : ''}`;
-          return { outcome: undefined, task: prompt, note: "the item's data could not be loaded", error: `SetupError: ${detail}` };
-        }
-        const outcome = await generatePlot(samplers[repeat], templates, session, {
-          library: options.library,
-          task: prompt,
-          variable: 'df',
-          dataDescription: formatDescription(description),
-          versions,
-          maxRepairs: selfDebug,
-          timeoutMs,
-          signal: stop.signal,
-        });
-        const last = outcome.attempts[outcome.attempts.length - 1];
-        const result = last?.result;
-        const error = result && result.status !== 'ok' && result.error ? `${result.error.ename}: ${result.error.evalue}` : null;
-        let note: string | null = outcome.ok ? (outcome.wrongLibrary ? (outcome.error ?? 'wrong library') : null) : (outcome.error ?? null);
-        let png: Buffer | undefined;
-        if (last?.hasPlot && result) {
-          const images = imageOutputs(result);
-          if (images.length > 0) {
-            png = Buffer.from(images[0], 'base64');
-          } else {
-            const figure = plotlyOutputs(result)[0];
-            try {
-              png = await renderer.render(figure);
-            } catch (renderError) {
-              note = `the Plotly figure could not be rendered: ${errorText(renderError)}`;
-            }
-          }
-        }
-        if (error !== null && note === error) {
-          note = null;
-        }
-        return { outcome, task: prompt, png, note, error };
-      };
-
-      const scoreTask = async (task: Task, executed: Executed): Promise<ResultLine> => {
-        const { item, repeat } = task;
-        const outcome = executed.outcome;
-        const hasPlot = executed.png !== undefined;
-        const wrongLibrary = hasPlot && (outcome?.wrongLibrary ?? false);
-        let plot: string | null = null;
-        if (executed.png) {
-          plot = `plots/${item.id}-${repeat}.png`;
-          writeFileSync(join(outDir, plot), executed.png);
-        }
-        const gtBase64 = item.plots_gt[0];
-        const gt = gtBase64 ? Buffer.from(gtBase64, 'base64') : undefined;
-        if (gt) {
-          const gtPath = join(outDir, 'gt', `${item.id}.png`);
-          if (!existsSync(gtPath)) {
-            writeFileSync(gtPath, gt);
-          }
-        }
-        const useVisual = judges.includes('visual') && gt !== undefined;
-        const useTask = judges.includes('task');
-        const scores: ItemRecord['scores'] = { visual: null, task: null, pixel: null };
-        const judgeErrors: JudgeError[] = [];
-        const judgeAnswers: RecordExtras['judgeAnswers'] = {};
-        let judgeUsage: TokenUsage | null = null;
-        let judgeMs: number | null = null;
-        if (!hasPlot || wrongLibrary) {
-          // As in the paper: no plot, or the wrong library, scores 0 without asking the judge.
-          scores.visual = useVisual ? 0 : null;
-          scores.task = useTask && judge ? 0 : null;
-          scores.pixel = gt ? 0 : null;
-        } else {
-          const png = executed.png as Buffer;
-          if (gt) {
-            try {
-              scores.pixel = Math.round(pixelScore(png, gt) * 10) / 10;
-            } catch {
-              scores.pixel = null;
-            }
-          }
-          if (judge) {
-            const asks: Array<Promise<JudgeVerdict>> = [];
-            if (useVisual) {
-              asks.push(judge.visual(png, gt as Buffer, stop.signal));
-            }
-            if (useTask) {
-              // Whatever variant the model got, the task judge grades against the full task, so variants compare.
-              asks.push(judge.task(png, taskText(item, 'full'), stop.signal));
-            }
-            const verdicts = await Promise.all(asks);
-            if (verdicts.length > 0) {
-              judgeUsage = { ...NO_USAGE };
-              judgeMs = 0;
-            }
-            for (const verdict of verdicts) {
-              judgeUsage = { promptTokens: (judgeUsage?.promptTokens ?? 0) + verdict.usage.promptTokens, completionTokens: (judgeUsage?.completionTokens ?? 0) + verdict.usage.completionTokens };
-              judgeMs = Math.max(judgeMs ?? 0, verdict.ms);
-              if (verdict.answer) {
-                judgeAnswers[verdict.kind] = verdict.answer;
-              }
-              if (verdict.score === null) {
-                judgeErrors.push({ score: verdict.kind, message: verdict.error ?? 'no score' });
-              } else {
-                scores[verdict.kind] = verdict.score;
-              }
-            }
-          }
-        }
-        return {
-          id: item.id,
-          repeat,
-          library: options.library,
-          code: outcome?.code ?? '',
-          hasPlot,
-          error: executed.error,
-          wrongLibrary,
-          timings: {
-            generateMs: Math.round(outcome?.timings.llmMs ?? 0),
-            executeMs: outcome && outcome.attempts.some((a) => a.result) ? Math.round(outcome.timings.execMs) : null,
-            judgeMs: judgeMs === null ? null : Math.round(judgeMs),
-          },
-          usage: { generate: outcome?.usage ?? { ...NO_USAGE }, judge: judgeUsage },
-          scores,
-          judgeErrors,
-          task: executed.task,
-          attempts: outcome?.attempts.length ?? 0,
-          note: executed.note,
-          plot,
-          judgeAnswers,
-        };
-      };
-
-      await Promise.all(kernels.map((kernel) => worker(kernel)));
-      await Promise.all([...pendingJudging]);
+      await Promise.all(Array.from({ length: workers }, () => worker()));
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    writer.close();
-    await Promise.all([...kernels.map((kernel) => kernel.dispose()), renderer.close().catch(() => undefined)]);
+    store.close();
+    await Promise.all([pool?.dispose(), renderer.close().catch(() => undefined)]);
+    rmSync(homeDir, { recursive: true, force: true });
   }
 
-  const summary = await writeSummary(outDir, options, items, repeats);
+  const summary = await writeSummary(outDir, { model: options.model.model, taskVariant: options.taskVariant, descriptor: options.descriptor, library: options.library }, items, repeats);
   if (fatal) {
     throw fatal;
   }
-  return { summary, outDir, cancelled: Boolean(signal?.aborted), failures, written };
+  return { summary, outDir, cancelled: Boolean(signal?.aborted), failures, written, rateLimited: limiter.rateLimited };
 }
 
-function readRunConfig(outDir: string): RunConfig | undefined {
-  try {
-    return JSON.parse(readFileSync(join(outDir, 'run.json'), 'utf8')) as RunConfig;
-  } catch {
-    return undefined;
-  }
+function runStopMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return error instanceof Error && error.name === 'LlmError' ? `the model request failed: ${message}` : message;
 }
 
-/** summary.json and summary.md over the records of the selected items and repeats (valid after a partial run too). */
-export async function writeSummary(
-  outDir: string,
-  options: Pick<BenchmarkOptions, 'model' | 'taskVariant' | 'descriptor' | 'library'>,
-  items: readonly PlotBenchItem[],
-  repeats: number,
-): Promise<Summary> {
-  const path = resultsPath(outDir);
-  const ids = new Set(items.map((item) => item.id));
-  const records = existsSync(path) ? (await readResults(path)).records.filter((r) => ids.has(r.id) && r.repeat < repeats) : [];
-  const summary = summarize(records, {
-    model: options.model.model,
-    taskVariant: options.taskVariant,
-    descriptor: options.descriptor,
-    library: options.library,
-  });
-  writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(join(outDir, 'summary.md'), summaryMarkdown(summary));
-  return summary;
+function itemProgress(record: ResultLine): ItemProgress {
+  return {
+    id: record.id,
+    repeat: record.repeat,
+    hasPlot: record.hasPlot,
+    wrongLibrary: record.wrongLibrary,
+    scores: record.scores,
+    judgeErrors: record.judgeErrors.length,
+    ...(record.failure ? { failure: `${record.failure.stage}: ${record.failure.reason}` } : {}),
+  };
 }

@@ -5,7 +5,11 @@
 // PandasPlotBench, plotting_benchmark/vis_generator.py, generate_code): an id comment,
 // `%matplotlib inline`, code_data reading the unpacked data-<id>.csv, the generated code, then
 // `plt.rcParams.update(plt.rcParamsDefault)` and `%reset -f`. Bare cells (data and code only) are
-// measured too, as the cheapest notebook one could write. Writes its section of docs/performance.md.
+// measured too, as the cheapest notebook one could write. Ours runs twice: with one model request and
+// one kernel at a time (the fair comparison: the original runs one item at a time), and with the
+// defaults. A second part measures scaling against a model with latency: 19 items × 3 repeats with a
+// 2 s mock model (generation and task judge) at --concurrency 1, 2, 8, 16, 32, against the
+// latency-bound ideal. Writes its section of docs/performance.md.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -24,7 +28,11 @@ import { writeSection } from './report.js';
 const PYTHON = process.env.PLOTWRIGHT_PYTHON ?? '/usr/bin/python3';
 const SAMPLE = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'plotbench-sample', 'items.jsonl');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 2000);
+const LATENCY_REPEATS = 3;
+const LATENCY_CONCURRENCY = (process.env.BENCH_LATENCY_CONCURRENCY ?? '1,2,8,16,32').split(',').map(Number);
+const ONLY = process.env.BENCH_ONLY;
 const run = promisify(execFile);
 
 // The same plotting code for every item: what a model might answer, and what both methods run.
@@ -107,10 +115,13 @@ async function timeNbconvert(repeats: number, method: NotebookMethod): Promise<{
   }
 }
 
-async function timeRunner(repeats: number): Promise<{ ms: number; plots: number }> {
+async function timeRunner(
+  repeats: number,
+  setup: { concurrency: number; kernels?: number; baseUrl?: string; judges?: Array<'visual' | 'task'> },
+): Promise<{ ms: number; plots: number; failed: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'pw-bench-runner-'));
   try {
-    const model = createChatModel({ baseUrl: mock.baseUrl, apiKey: 'sk-bench', model: 'mock-model' });
+    const model = createChatModel({ baseUrl: setup.baseUrl ?? mock.baseUrl, apiKey: 'sk-bench', model: 'mock-model' });
     const started = performance.now();
     await runBenchmark({
       dataset: SAMPLE,
@@ -120,8 +131,9 @@ async function timeRunner(repeats: number): Promise<{ ms: number; plots: number 
       descriptor: 'head',
       model,
       judgeModel: model,
-      judges: ['visual', 'task'],
-      concurrency: CONCURRENCY,
+      judges: setup.judges ?? ['visual', 'task'],
+      concurrency: setup.concurrency,
+      ...(setup.kernels ? { kernels: setup.kernels } : {}),
       repeats,
       timeoutMs: 60_000,
       outDir: join(dir, 'out'),
@@ -130,7 +142,7 @@ async function timeRunner(repeats: number): Promise<{ ms: number; plots: number 
     });
     const ms = performance.now() - started;
     const { records } = await readResults(join(dir, 'out', 'results.jsonl'));
-    return { ms, plots: records.filter((r) => r.hasPlot).length };
+    return { ms, plots: records.filter((r) => r.hasPlot).length, failed: records.filter((r) => r.failure).length };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -198,7 +210,7 @@ async function probePhases(): Promise<PhaseCosts> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (s: number) => s.toFixed(1);
 
-const METHODS = ['ours', 'original', 'bare'] as const;
+const METHODS = ['fair', 'original', 'bare', 'ours'] as const;
 type Method = (typeof METHODS)[number];
 const SIZES = (process.env.BENCH_REPEATS ?? '1,3,9').split(',').map(Number);
 
@@ -208,15 +220,55 @@ interface Measured {
   plots: Record<Method, number>;
 }
 
-const measure = (method: Method, repeats: number) => (method === 'ours' ? timeRunner(repeats) : timeNbconvert(repeats, method));
+const measure = (method: Method, repeats: number) =>
+  method === 'fair'
+    ? timeRunner(repeats, { concurrency: 1, kernels: 1 })
+    : method === 'ours'
+      ? timeRunner(repeats, { concurrency: CONCURRENCY })
+      : timeNbconvert(repeats, method);
+
+/** Wall time of 19 × 3 against a model that takes LATENCY_MS per answer, at each concurrency. */
+async function measureLatency(): Promise<{ kernelStartMs: number; floorMs: number; rows: Array<{ concurrency: number; ms: number; plots: number; failed: number }> }> {
+  const slow = await startMockOpenAI({
+    responder: (body) => {
+      const judge = (body.messages ?? []).some((m) => Array.isArray(m.content));
+      return { content: judge ? 'Fine.\nFINAL SCORE: 50' : `${fence}python\n${CODE}\n${fence}`, delayMs: LATENCY_MS };
+    },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'pw-bench-start-'));
+  try {
+    const started = performance.now();
+    const kernel = await HeadlessKernel.start({ cwd: dir, python: PYTHON, preload: PRELOAD });
+    const kernelStartMs = performance.now() - started;
+    await kernel.dispose();
+    // The same runs against the zero-latency mock: what the CPU alone costs on this machine now.
+    const floorMs = (await timeRunner(LATENCY_REPEATS, { concurrency: Math.max(...LATENCY_CONCURRENCY), judges: ['task'] })).ms;
+    console.error(`zero latency, concurrency ${Math.max(...LATENCY_CONCURRENCY)}: ${fmt(floorMs / 1000)} s`);
+    const rows = [];
+    for (const concurrency of LATENCY_CONCURRENCY) {
+      const result = await timeRunner(LATENCY_REPEATS, { concurrency, baseUrl: slow.baseUrl, judges: ['task'] });
+      console.error(`latency ${LATENCY_MS} ms, concurrency ${concurrency}: ${fmt(result.ms / 1000)} s (${result.plots} plots, ${result.failed} failed)`);
+      rows.push({ concurrency, ...result });
+    }
+    return { kernelStartMs, floorMs, rows };
+  } finally {
+    await slow.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const configs: Measured[] = SIZES.map((repeats) => ({
   repeats,
-  ms: { ours: [], original: [], bare: [] },
-  plots: { ours: 0, original: 0, bare: 0 },
+  ms: { fair: [], ours: [], original: [], bare: [] },
+  plots: { fair: 0, ours: 0, original: 0, bare: 0 },
 }));
+let latency: Awaited<ReturnType<typeof measureLatency>> | undefined;
 try {
+  if (ONLY !== 'compare') {
+    latency = await measureLatency();
+  }
   // Alternate the methods so a change in machine load hits all alike.
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; ONLY !== 'latency' && round < ROUNDS; round++) {
     for (const config of configs) {
       const line: string[] = [];
       for (const method of METHODS) {
@@ -231,54 +283,77 @@ try {
 } finally {
   await mock.close();
 }
-const probeLoad = loadavg()[0].toFixed(1);
-const phases = await probePhases();
 
 const n = items.length;
-const LABEL: Record<Method, string> = {
-  ours: `\`plotwright bench\`, concurrency ${CONCURRENCY}`,
-  original: "one notebook, the original's cells, `nbconvert --execute`",
-  bare: 'one notebook, bare cells, `nbconvert --execute`',
-};
-const seconds = (c: Measured, m: Method) => median(c.ms[m]) / 1000;
-const rows = configs.flatMap((c) => {
-  const runs = n * c.repeats;
-  return METHODS.map((m) => {
-    const s = seconds(c, m);
-    const vsOriginal = m === 'original' ? '1.00×' : `**${(seconds(c, 'original') / s).toFixed(2)}×**`;
-    const vsBare = m === 'bare' ? '1.00×' : `${(seconds(c, 'bare') / s).toFixed(2)}×`;
-    return `| ${n} × ${c.repeats} | ${LABEL[m]} | ${fmt(s)} | ${fmt((runs / s) * 60)} | ${c.plots[m]}/${runs} | ${vsOriginal} | ${vsBare} | ${c.ms[m].map((x) => fmt(x / 1000)).join(', ')} |`;
-  });
-});
-// Steady state: the extra runs of the largest size over the smallest, divided by the extra time.
-const small = configs[0];
-const large = configs[configs.length - 1];
-const marginal = (m: Method) => ((large.repeats - small.repeats) * n) / (seconds(large, m) - seconds(small, m));
-const marginalRows =
-  configs.length > 1
-    ? METHODS.map(
-        (m) =>
-          `| ${LABEL[m]} | ${fmt(marginal(m) * 60)} | ${(1000 / marginal(m)).toFixed(0)} | ${m === 'original' ? '1.00×' : `**${(marginal(m) / marginal('original')).toFixed(2)}×**`} |`,
-      )
-    : [];
 const load = loadavg()[0].toFixed(1);
-const md = `## Benchmark runner throughput (\`npm run bench:runner\`)
+const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'})`;
 
-${n} real PandasPlotBench items (\`../shared/plotbench-sample\`), the same plotting code for every item (a
-scatter, histogram or bar chart depending on the columns), a zero-latency mock model and judge (in-process mock
-OpenAI server). All methods run the same code on the same data. Wall time includes start-up; median of
-${ROUNDS} rounds, the methods alternating. ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), load
-average ${load} at the end. Measured ${new Date().toISOString().slice(0, 10)}.
+function latencySection(measured: NonNullable<typeof latency>): string {
+  const runs = n * LATENCY_REPEATS;
+  // Every run waits for two answers (generation, task judge) one after the other.
+  const ideal = (c: number) => (runs * 2 * LATENCY_MS) / c / 1000;
+  const startS = measured.kernelStartMs / 1000;
+  const rows = measured.rows.map((r) => {
+    const s = r.ms / 1000;
+    const target = 1.5 * ideal(r.concurrency) + startS;
+    return `| ${r.concurrency} | ${fmt(s)} | ${fmt(ideal(r.concurrency))} | ${(s / ideal(r.concurrency)).toFixed(2)}× | ${fmt(target)} | ${s <= target ? 'meets' : '**misses**'} | ${r.plots}/${runs} |`;
+  });
+  return `### Scaling with a model that takes ${fmt(LATENCY_MS / 1000)} s per answer
 
-- ours: \`runBenchmark\` with ${CONCURRENCY} warm kernels (pandas, NumPy and Matplotlib preloaded), each item in its own
-  folder with a cleaned namespace and library state, a 60 s timeout per execution, the describe step, both
-  judges (mock) and the PNG files included;
-- the original: every item a cell of one notebook, built as PandasPlotBench's runner builds it
-  (\`plotting_benchmark/vis_generator.py\`: an id comment, \`%matplotlib inline\`, the item's code_data
-  reading its unpacked CSV, the generated code, \`plt.rcParams.update(plt.rcParamsDefault)\`, \`%reset -f\`),
-  run by \`python3 -m nbconvert --to notebook --execute --allow-errors\`: no timeout, one process for all items;
-- bare cells: the same notebook with only the data loading and the code in each cell, the cheapest notebook
-  one could write (and one where every item sees the state of the items before it).
+${n} items × ${LATENCY_REPEATS} repeats = ${runs} runs, each waiting for two answers of a mock model that takes ${fmt(LATENCY_MS / 1000)} s
+(generation and the task judge), the same plotting code as below, ${machine}, load average ${load} at the end.
+\`--concurrency N\` is the number of model requests in flight; \`--kernels\` stays at its default (one per core),
+so generated code runs in ${cpus().length} kernels whatever N is. The latency-bound ideal is ${runs} × 2 answers × ${fmt(LATENCY_MS / 1000)} s / N;
+the target is 1.5 × that ideal plus one kernel start (${fmt(startS)} s measured here, pandas, NumPy and Matplotlib imported).
+One run per row. The same ${runs} runs against a model that answers at once take ${fmt(measured.floorMs / 1000)} s here: the
+CPU-bound floor, which no concurrency gets under (the machine was shared; load average ${load}).
+
+| --concurrency | wall time, s | latency-bound ideal, s | × ideal | target, s | | plots |
+| ---: | ---: | ---: | ---: | ---: | --- | ---: |
+${rows.join('\n')}
+`;
+}
+
+function compareSection(): string {
+  const LABEL: Record<Method, string> = {
+    fair: '`plotwright bench --concurrency 1 --kernels 1` (one item at a time, like the original)',
+    original: "one notebook, the original's cells, `nbconvert --execute`",
+    bare: 'one notebook, bare cells, `nbconvert --execute`',
+    ours: `\`plotwright bench\`, defaults (--concurrency ${CONCURRENCY}, ${cpus().length} kernels)`,
+  };
+  const seconds = (c: Measured, m: Method) => median(c.ms[m]) / 1000;
+  const rows = configs.flatMap((c) => {
+    const runs = n * c.repeats;
+    return METHODS.map((m) => {
+      const s = seconds(c, m);
+      const vsOriginal = m === 'original' ? '1.00×' : `**${(seconds(c, 'original') / s).toFixed(2)}×**`;
+      const vsBare = m === 'bare' ? '1.00×' : `${(seconds(c, 'bare') / s).toFixed(2)}×`;
+      return `| ${n} × ${c.repeats} | ${LABEL[m]} | ${fmt(s)} | ${fmt((runs / s) * 60)} | ${c.plots[m]}/${runs} | ${vsOriginal} | ${vsBare} | ${c.ms[m].map((x) => fmt(x / 1000)).join(', ')} |`;
+    });
+  });
+  const small = configs[0];
+  const large = configs[configs.length - 1];
+  const marginal = (m: Method) => ((large.repeats - small.repeats) * n) / (seconds(large, m) - seconds(small, m));
+  const marginalRows =
+    configs.length > 1
+      ? METHODS.map(
+          (m) => `| ${LABEL[m]} | ${fmt(marginal(m) * 60)} | ${(1000 / marginal(m)).toFixed(0)} | ${m === 'original' ? '1.00×' : `**${(marginal(m) / marginal('original')).toFixed(2)}×**`} |`,
+        )
+      : [];
+  return `### Against the original runner, zero-latency model
+
+The same code for every item (a scatter, histogram or bar chart depending on the columns), a zero-latency mock
+model and judge. Wall time includes start-up; ${ROUNDS === 1 ? "one round" : `median of ${ROUNDS} rounds`}, the methods alternating. ${machine},
+load average ${load} at the end.
+
+The fair comparison comes first: ours with one model request and one kernel at a time does what the original
+does, one item after another, but each item in its own folder, with a cleaned namespace and library state, a
+60 s timeout, the describe step, both judges (mock) and the PNG files; the original puts every item in a cell of
+one notebook, built as PandasPlotBench's runner builds it (\`plotting_benchmark/vis_generator.py\`: an id
+comment, \`%matplotlib inline\`, the item's code_data, the generated code, \`plt.rcParams.update(plt.rcParamsDefault)\`,
+\`%reset -f\`), run by \`python3 -m nbconvert --to notebook --execute --allow-errors\`: no timeout, one process for
+all items. Bare cells are the cheapest notebook one could write (every item sees the state of the ones before
+it). The last row of each size is ours with its defaults, using every core.
 
 | items × repeats | method | wall time, s | runs/min | plots | throughput vs the original | vs bare cells | all rounds, s |
 | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |
@@ -286,17 +361,22 @@ ${rows.join('\n')}
 ${
   marginalRows.length > 0
     ? `
-Steady state, once everything has started: the ${(large.repeats - small.repeats) * n} runs that ${n} × ${large.repeats} adds over ${n} × ${small.repeats}, divided by
-the time they add.
+Steady state: the ${(large.repeats - small.repeats) * n} runs that ${n} × ${large.repeats} adds over ${n} × ${small.repeats}, divided by the time they add.
 
 | method | runs/min | ms per run | throughput vs the original |
 | --- | ---: | ---: | ---: |
 ${marginalRows.join('\n')}
 `
     : ''
+}`;
 }
+
+const probeLoad = loadavg()[0].toFixed(1);
+const phases = ONLY ? undefined : await probePhases();
+const phaseSection = phases
+  ? `
 Where the time goes, measured in one warm kernel (its CPU time from \`/proc\`, mean over the ${n} items; one pass, load
-average ${probeLoad} when it started: CPU times grow when the other core is busy, as the two cores may share one physical core):
+average ${probeLoad} when it started):
 
 | step | kernel CPU, ms |
 | --- | ---: |
@@ -305,9 +385,19 @@ average ${probeLoad} when it started: CPU times grow when the other core is busy
 | that, plus load the item's data and describe \`df\` for the prompt (ours, per item) | ${phases.prepareMs.toFixed(1)} |
 | the plotting code with the inline backend's PNG (every method, per run) | ${phases.codeMs.toFixed(1)} |
 | the original's per-cell extras: \`%matplotlib inline\`, rcParams reset, \`%reset -f\` (per run) | ${phases.originalExtrasMs.toFixed(1)} |
+`
+  : '';
 
-Ours starts two kernels in parallel, nbconvert one after importing itself; past start-up, ours keeps both cores
-busy with items, where one notebook runs them one after another.
-`;
-writeSection('runner', md);
-console.log(md);
+const md = `## Benchmark runner throughput (\`npm run bench:runner\`)
+
+${n} real PandasPlotBench items (\`../shared/plotbench-sample\`), an in-process mock OpenAI server as model and judge.
+Measured ${new Date().toISOString().slice(0, 10)}.
+
+${latency ? latencySection(latency) : ''}
+${ONLY === 'latency' ? '' : compareSection()}${phaseSection}`;
+if (ONLY) {
+  console.log(md);
+} else {
+  writeSection('runner', md);
+  console.log(md);
+}

@@ -1,14 +1,14 @@
 // `plotwright bench` and `plotwright bench compare`: PandasPlotBench runs from the terminal. The
 // runner does the work; this file parses flags, prints progress on stderr and the tables on stdout.
-import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCompare, type CompareCell, type CompareGrid } from '../../benchmark/compare.js';
 import { TASK_VARIANTS, type TaskVariant } from '../../benchmark/dataset.js';
 import { JUDGE_KINDS, type JudgeKind } from '../../benchmark/judge.js';
 import { summaryMarkdown } from '../../benchmark/report.js';
-import { folderReportFile } from '../../benchmark/compareReport.js';
-import { BenchmarkConfigError, runBenchmark, type BenchmarkOptions, type BenchmarkProgress } from '../../benchmark/runner.js';
+import { mergeRuns } from '../../benchmark/merge.js';
+import { BenchmarkConfigError, DEFAULT_CONCURRENCY, runBenchmark, type BenchmarkOptions, type BenchmarkProgress } from '../../benchmark/runner.js';
+import { parseShard, type Shard } from '../../benchmark/shard.js';
 import type { DescriptorMode } from '../core/describe.js';
 import { PLOT_LIBRARIES, type PlotLibrary } from '../core/prompts.js';
 import { judgeEndpoint } from '../llm/judgeEndpoint.js';
@@ -31,7 +31,10 @@ const COMMON = `  --dataset SRC          hf | hf:<owner>/<name> | path.parquet |
   --judge-api-key KEY    the judge's key (or $PLOTWRIGHT_JUDGE_API_KEY); the generator's key
                          goes to the judge only when both are the same host and port
   --judges LIST          visual,task (default both; 'none' for no judge)
-  --concurrency N        items in flight, one warm kernel each (default 2)
+  --concurrency N        model requests in flight, generation and judging (default 8); halved on 429 and raised again
+  --kernels K            kernels running generated code (default: the number of CPU cores)
+  --shard k/n            only the k-th of n deterministic shares of the items (also: --shard n or auto, with the
+                         index from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or PLOTWRIGHT_SHARD_INDEX)
   --repeats R            runs per item (default 1)
   --timeout S            per execution of generated code (default 60)
   --self-debug N         repair rounds from the traceback (default 0)
@@ -39,13 +42,14 @@ const COMMON = `  --dataset SRC          hf | hf:<owner>/<name> | path.parquet |
   --memory-mb N          address-space limit per kernel (default 4096)
   --python PATH          Python with ipykernel, pandas, matplotlib (default $PLOTWRIGHT_PYTHON or python3)
   --out DIR              results folder (default bench-results)
-  --resume               skip items already in DIR/results.jsonl
+  --resume               skip items already in DIR/results.jsonl (refused when any setting of the run differs)
   --cache-dir DIR        response cache (default DIR/../.plotwright-cache)
   --no-cache             ask the models every time
   -h, --help`;
 
 const HELP = `Usage: plotwright bench --dataset <src> [options]
        plotwright bench compare (--models a,b | --libraries a,b | --task-variants a,b | --descriptors a,b) [options]
+       plotwright bench merge --out DIR RESULTS_DIR...
 
 Runs PandasPlotBench: per item the model writes plotting code for the item's DataFrame, the code runs
 in an isolated warm Jupyter kernel, and a multimodal judge scores the plot against the ground truth
@@ -57,8 +61,13 @@ ${COMMON}
 compare runs one sub-folder per grid cell under --out and writes DIR/compare.md:
   --models LIST  --libraries LIST  --task-variants LIST  --descriptors LIST
 
-Exit status: 0 when every item has a record, 1 when some could not be run, 2 for a usage error,
-130 when interrupted (the partial summary is still written).`;
+merge combines result folders of one configuration (e.g. the shards of a run) into DIR, with one
+summary and report; folders run with other settings are refused.
+
+Every item × repeat gets one record, also when it failed (the stage and reason are in the record and
+summary.json's "failures"). Exit status: 0 when the run finished, 1 when it stopped (a wrong key, an
+unreachable model, a kernel that does not start), 2 for a usage error, 130 when interrupted (the
+partial summary is still written).`;
 
 const OPTIONS = {
   dataset: { type: 'string' },
@@ -75,6 +84,8 @@ const OPTIONS = {
   'judge-api-key': { type: 'string' },
   judges: { type: 'string' },
   concurrency: { type: 'string' },
+  kernels: { type: 'string' },
+  shard: { type: 'string' },
   repeats: { type: 'string' },
   timeout: { type: 'string' },
   'self-debug': { type: 'string' },
@@ -127,8 +138,8 @@ export function progressLine(p: BenchmarkProgress, prefix = ''): string | undefi
     return undefined;
   }
   const name = `item ${item.id}${item.repeat > 0 ? ` #${item.repeat}` : ''}`;
-  if (item.failure) {
-    return `${head} ${name}: not run: ${item.failure.split('\n')[0]}${eta}`;
+  if (item.failure && !item.hasPlot) {
+    return `${head} ${name}: failed at ${item.failure.split('\n')[0]}${eta}`;
   }
   const score = (label: string, v: number | null) => (v === null ? '' : `  ${label} ${v}`);
   const what = !item.hasPlot ? 'no plot' : item.wrongLibrary ? 'wrong library' : 'plot';
@@ -138,6 +149,9 @@ export function progressLine(p: BenchmarkProgress, prefix = ''): string | undefi
 }
 
 export async function runBenchCommand(args: string[]): Promise<number> {
+  if (args[0] === 'merge') {
+    return runMergeCommand(args.slice(1));
+  }
   const compare = args[0] === 'compare';
   const { values } = parseArgs({ args: compare ? args.slice(1) : args, options: OPTIONS, strict: true, allowPositionals: false });
   if (values.help) {
@@ -164,7 +178,16 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     throw new UsageError('use either --ids or --limit');
   }
   const limit = values.limit === undefined ? undefined : positiveNumber('limit', values.limit, 0, { integer: true });
-  const concurrency = Math.max(1, positiveNumber('concurrency', values.concurrency, 2, { integer: true }));
+  const concurrency = Math.max(1, positiveNumber('concurrency', values.concurrency, DEFAULT_CONCURRENCY, { integer: true }));
+  const kernels = values.kernels === undefined ? undefined : Math.max(1, positiveNumber('kernels', values.kernels, 1, { integer: true }));
+  let shard: Shard | undefined;
+  if (values.shard !== undefined) {
+    try {
+      shard = parseShard(values.shard);
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+  }
   const repeats = Math.max(1, positiveNumber('repeats', values.repeats, 1, { integer: true }));
   const timeoutMs = positiveNumber('timeout', values.timeout, 60) * 1000;
   const selfDebug = positiveNumber('self-debug', values['self-debug'], 0, { integer: true });
@@ -191,6 +214,8 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     ...(judgeModel ? { judgeModel } : {}),
     judges,
     concurrency,
+    ...(kernels !== undefined ? { kernels } : {}),
+    ...(shard ? { shard } : {}),
     repeats,
     timeoutMs,
     selfDebug,
@@ -235,10 +260,8 @@ export async function runBenchCommand(args: string[]): Promise<number> {
         {
           signal: controller.signal,
           onProgress: (cell: CompareCell, index, cells, progress) => print(progressLine(progress, `${cell.dir} (${index + 1}/${cells}) `)),
-          onCellDone: (cell) => writeReport(join(outDir, cell.dir)),
         },
       );
-      writeReport(outDir);
       console.log(result.table);
       console.error(`plotwright bench compare: table written to ${join(outDir, 'compare.md')}`);
       return result.cancelled ? 130 : 0;
@@ -247,16 +270,15 @@ export async function runBenchCommand(args: string[]): Promise<number> {
       { ...base, model: makeModel(model) },
       { signal: controller.signal, onProgress: (progress) => print(progressLine(progress)) },
     );
-    writeReport(outDir);
     console.log(summaryMarkdown(result.summary));
     for (const failure of result.failures) {
-      console.error(`plotwright bench: item ${failure.id} (repeat ${failure.repeat}) has no record: ${failure.message.split('\n')[0]}`);
+      console.error(`plotwright bench: item ${failure.id} (repeat ${failure.repeat}) failed at ${failure.stage}: ${failure.message.split('\n')[0]}`);
+    }
+    if (result.rateLimited > 0) {
+      console.error(`plotwright bench: the endpoint rate limited ${result.rateLimited} request(s); requests in flight were reduced and the requests asked again`);
     }
     console.error(`plotwright bench: results in ${outDir} (results.jsonl, summary.json, summary.md, report.html)`);
-    if (result.cancelled) {
-      return 130;
-    }
-    return result.failures.length > 0 ? 1 : 0;
+    return result.cancelled ? 130 : 0;
   } catch (error) {
     if (error instanceof BenchmarkConfigError) {
       throw new UsageError(error.message);
@@ -269,11 +291,33 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   }
 }
 
-function writeReport(dir: string): void {
+async function runMergeCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } }, strict: true, allowPositionals: true });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!values.out) {
+    throw new UsageError('bench merge needs --out DIR (a new folder for the merged run)');
+  }
+  if (positionals.length === 0) {
+    throw new UsageError('bench merge needs the results folders to merge');
+  }
   try {
-    writeFileSync(join(dir, 'report.html'), folderReportFile(dir));
+    const result = await mergeRuns(positionals, values.out);
+    console.log(summaryMarkdown(result.summary));
+    if (result.missing.length > 0) {
+      const shown = result.missing.slice(0, 10).map((k) => `${k.id}#${k.repeat}`).join(', ');
+      console.error(`plotwright bench merge: ${result.missing.length} of ${result.expected} item × repeat runs are in no folder (${shown}${result.missing.length > 10 ? ', …' : ''}): a shard is missing or unfinished`);
+    }
+    console.error(`plotwright bench merge: ${result.records} records merged into ${result.outDir}`);
+    return 0;
   } catch (error) {
-    console.error(`plotwright bench: could not write report.html: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof BenchmarkConfigError) {
+      console.error(`plotwright bench merge: ${error.message}`);
+      return 1;
+    }
+    throw error;
   }
 }
 

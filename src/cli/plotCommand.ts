@@ -54,7 +54,7 @@ export interface PlotCommandResult {
   model: string;
   task: string;
   code: string;
-  attempts: Array<{ code: string; error?: string; hasPlot: boolean; lint?: LintFinding[] }>;
+  attempts: Array<{ code: string; error?: string; traceback?: string; hasPlot: boolean; lint?: LintFinding[] }>;
   pngPath?: string;
   pngPaths?: string[];
   wrongLibrary?: boolean;
@@ -66,6 +66,10 @@ export interface PlotCommandResult {
   error?: string;
   /** Plot-lint findings on the final figure. */
   lint: LintFinding[];
+  /** The last attempt's traceback, when its code raised (also when the figure raised while it was drawn). */
+  traceback?: string;
+  /** Where it failed when it did: the model, running the code, or turning a figure into PNG (not the code's fault). */
+  stage?: 'generation' | 'execution' | 'rendering';
 }
 
 /** Files up to this size are checked whole before the kernel reads them; larger ones by their start. */
@@ -185,6 +189,9 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       }
     } else {
       console.error(`plotwright plot: ${result.error}`);
+      if (result.traceback) {
+        console.error(result.traceback);
+      }
     }
     return result.ok ? 0 : 1;
   };
@@ -292,14 +299,18 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       signal: controller.signal,
       onProgress: (stage, attempt) => progress(`${stageText[stage]}${attempt > 0 ? ` (round ${attempt})` : ''}`),
     });
-    result.ok = outcome.ok;
     result.code = outcome.code;
     result.attempts = outcome.attempts.map((a) => ({
       code: a.code,
       ...(a.error ? { error: a.error } : {}),
+      ...(a.result?.error && a.result.status !== 'ok' ? { traceback: formatKernelError(a.result.error) } : {}),
       hasPlot: a.hasPlot,
       ...(a.lint && a.lint.length > 0 ? { lint: a.lint } : {}),
     }));
+    const lastTraceback = result.attempts[result.attempts.length - 1]?.traceback;
+    if (lastTraceback) {
+      result.traceback = lastTraceback;
+    }
     result.usage.promptTokens += outcome.usage.promptTokens;
     result.usage.completionTokens += outcome.usage.completionTokens;
     result.timings.llmMs += outcome.timings.llmMs;
@@ -312,12 +323,23 @@ export async function runPlotCommand(args: string[]): Promise<number> {
     if (values['code-out'] && outcome.code) {
       writeFileSync(resolve(values['code-out']), outcome.code);
     }
-    if (outcome.ok) {
-      const paths = await writeFigures(outcome, outPath, renderer);
-      result.pngPaths = paths;
-      result.pngPath = paths[0];
-      if (paths.length === 0) {
-        result.ok = false;
+    if (!outcome.ok) {
+      result.stage = outcome.attempts[outcome.attempts.length - 1]?.code ? 'execution' : 'generation';
+    } else {
+      // ok only once the PNG exists: a figure the renderer could not draw is a failure, and not the code's.
+      let paths: string[] = [];
+      try {
+        paths = await writeFigures(outcome, outPath, renderer);
+      } catch (renderError) {
+        result.stage = 'rendering';
+        result.error = `The code drew a figure, but turning it into PNG failed (not an error in the code): ${renderError instanceof Error ? renderError.message : String(renderError)}`;
+      }
+      if (paths.length > 0) {
+        result.ok = true;
+        result.pngPaths = paths;
+        result.pngPath = paths[0];
+      } else if (!result.stage) {
+        result.stage = 'rendering';
         result.error = 'The code drew a figure but it could not be saved.';
       }
     }

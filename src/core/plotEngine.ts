@@ -46,6 +46,8 @@ export interface Attempt {
   result?: ExecutionResult;
   /** Plot-lint findings on the figures this attempt drew. */
   lint?: LintFinding[];
+  /** The answer came from the response cache. */
+  cached?: boolean;
 }
 
 export interface PlotOutcome {
@@ -60,6 +62,8 @@ export interface PlotOutcome {
   error?: string;
   /** Plot-lint findings on the final figure: advice, never a failure. */
   lint: LintFinding[];
+  /** The last attempt's traceback as the model saw it, when its code raised (also while its figure was drawn). */
+  traceback?: string;
   /** True when the final plot was drawn with another library than the one asked for. */
   wrongLibrary: boolean;
   promptVersion: string;
@@ -74,16 +78,59 @@ export function stripAnsi(text: string): string {
   return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
 }
 
-/** The traceback the model sees: ANSI-free, and the end kept when it is long (the cause is at the end). */
+/**
+ * Plotly's "Invalid property" error lists every valid property with its documentation (~6 KB) between
+ * the message and its "Did you mean" hint: the list goes, the message and the hint stay.
+ */
+export function cutPropertyDocs(text: string): string {
+  const start = text.indexOf('Valid properties:');
+  if (start < 0) {
+    return text;
+  }
+  const hint = text.lastIndexOf('Did you mean');
+  const path = text.lastIndexOf('Bad property path:');
+  const resume = hint > start ? hint : path > start ? path : -1;
+  if (resume < 0) {
+    return text;
+  }
+  const lineStart = text.lastIndexOf('\n', start) + 1;
+  return `${text.slice(0, lineStart)}    (the list of valid properties is cut)\n${text.slice(resume)}`;
+}
+
+/**
+ * The traceback the model sees: ANSI-free, property documentation cut, and when it is still long the
+ * exception's own message and the end kept (the cause is at the end), frames from the middle cut.
+ */
 export function formatKernelError(error: KernelError, maxChars = MAX_ERROR_CHARS): string {
   const text = stripAnsi(error.traceback.length > 0 ? error.traceback.join('\n') : `${error.ename}: ${error.evalue}`);
-  const full = text.includes(error.ename) ? text : `${text}\n${error.ename}: ${error.evalue}`;
+  const full = cutPropertyDocs(text.includes(error.ename) ? text : `${text}\n${error.ename}: ${error.evalue}`);
   if (full.length <= maxChars) {
     return full;
   }
-  const head = full.slice(0, Math.floor(maxChars * 0.2));
-  const tail = full.slice(full.length - Math.floor(maxChars * 0.8));
-  return `${head}\n… (${full.length - head.length - tail.length} characters cut) …\n${tail}`;
+  // The exception line ("ValueError: ...") may sit before a long explanation: keep its first lines.
+  const messageAt = full.lastIndexOf(`\n${error.ename}`);
+  const message = messageAt >= 0 ? full.slice(messageAt + 1, messageAt + 1 + Math.floor(maxChars * 0.25)) : '';
+  const budget = maxChars - message.length;
+  const head = full.slice(0, Math.floor(budget * 0.2));
+  const tail = full.slice(full.length - Math.floor(budget * 0.8));
+  const keepMessage = message !== '' && !tail.includes(message);
+  const cut = full.length - head.length - tail.length - (keepMessage ? message.length : 0);
+  return `${head}\n… (${cut} characters cut) …\n${keepMessage ? `${message}\n…\n` : ''}${tail}`;
+}
+
+/** A short name for what went wrong with an attempt, for counting: the exception's name, or what was missing. */
+export function attemptErrorType(attempt: Attempt): string | null {
+  if (attempt.hasPlot && attempt.library !== 'wrong-library') {
+    return null;
+  }
+  if (attempt.code === '') {
+    return 'no code';
+  }
+  const error = attempt.result?.error;
+  if (attempt.result && attempt.result.status !== 'ok' && error) {
+    return error.ename;
+  }
+  return attempt.hasPlot ? 'wrong library' : 'no figure';
 }
 
 function outputExcerpt(result: ExecutionResult): string {
@@ -147,7 +194,7 @@ export async function generatePlot(
     const extracted = extractCode(answer.text, request.variable);
     let followUp: string;
     if (!extracted.ok) {
-      attempts.push({ code: '', error: extracted.reason, hasPlot: false, llmMs, execMs: 0, usage: answer.usage });
+      attempts.push({ code: '', error: extracted.reason, hasPlot: false, llmMs, execMs: 0, usage: answer.usage, cached: answer.cached === true });
       followUp = templates.get('repair-no-code');
     } else {
       throwIfAborted(request.signal);
@@ -168,6 +215,7 @@ export async function generatePlot(
         execMs: result.durationMs,
         usage: answer.usage,
         result,
+        cached: answer.cached === true,
       };
       attempts.push(attempt);
       if (result.status === 'cancelled') {
@@ -214,7 +262,9 @@ export async function generatePlot(
       ok = true;
     }
     const anyPlot = last?.hasPlot ?? false;
+    const raised = !ok && last?.result && last.result.status !== 'ok' ? last.result.error : undefined;
     return {
+      ...(raised ? { traceback: formatKernelError(raised) } : {}),
       ok: ok || anyPlot,
       library: request.library,
       code: last?.code ?? '',

@@ -145,6 +145,10 @@ class Outputs:
     def has(self, kind):
         return any(item['kind'] == kind for item in self.items)
 
+    def last_error(self):
+        errors = [item['error'] for item in self.items if item['kind'] == 'error']
+        return errors[-1] if errors else None
+
     def drop_errors(self, ename):
         kept = []
         dropped = None
@@ -850,7 +854,13 @@ class Bridge:
                 pending = self._show_pending(outputs, show_images, show_plotly)
                 kernel_ms = (kernel_ms or 0) + pending.get('ms', 0)
                 figures = pending.get('figures', figures)
-        result = self._result(request_id, 'ok', outputs, None, kernel_ms, restarted)
+        # The cell ran, but drawing its figure raised (IPython shows that traceback as an error
+        # output of a cell whose status is ok): without a figure, that error is the cell's result.
+        drawn = outputs.last_error()
+        if capture and drawn is not None and not outputs.has('image') and not outputs.has('plotly'):
+            result = self._result(request_id, 'error', outputs, drawn, kernel_ms, restarted)
+        else:
+            result = self._result(request_id, 'ok', outputs, None, kernel_ms, restarted)
         if figures is not None:
             result['figures'] = figures
         return result

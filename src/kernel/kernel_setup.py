@@ -256,7 +256,12 @@ def after_cell(capture=True):
     if capture:
         shown = []
         for fig in _open_matplotlib_figures():
-            _publish_matplotlib(fig)
+            try:
+                _publish_matplotlib(fig)
+            except Exception:
+                # A figure whose drawing raises (a bad locator, formatter or transform): the notebook
+                # shows that traceback, so the cell's outputs get it too.
+                _ipython().showtraceback()
             _close_figure(fig)
             shown.append(fig)
         _state.pending_saved = [f for f in _state.saved if not any(f is s for s in shown)]
@@ -281,7 +286,10 @@ def show_pending(images=False, plotly=False):
     started = time.perf_counter()
     if images:
         for fig in _state.pending_saved:
-            _publish_matplotlib(fig)
+            try:
+                _publish_matplotlib(fig)
+            except Exception:
+                _ipython().showtraceback()
     if plotly:
         for fig in _state.pending_plotly:
             _publish_plotly(fig)

@@ -20,7 +20,7 @@ export interface PlotlyRendererOptions {
   defaultHeight?: number;
   /** Device scale factor of the PNG. Default 1. */
   scale?: number;
-  /** Per-figure limit. Default 30 s. */
+  /** Per-figure limit (a figure that misses it gets one more try with twice the time). Default 30 s. */
   timeoutMs?: number;
 }
 
@@ -81,7 +81,7 @@ export class PlotlyRenderer {
 
   /** PNG bytes of the figure. Renders one figure at a time on the shared page. */
   render(figure: PlotlyFigureJson, options: RenderOptions = {}): Promise<Buffer> {
-    const task = this.queue.then(() => this.renderNow(figure, options));
+    const task = this.queue.then(() => this.renderWithRetry(figure, options));
     this.queue = task.then(
       () => undefined,
       () => undefined,
@@ -113,7 +113,28 @@ export class PlotlyRenderer {
     await this.reset();
   }
 
-  private async renderNow(figure: PlotlyFigureJson, options: RenderOptions): Promise<Buffer> {
+  /**
+   * A heavy figure can miss the limit on a busy machine, and a page can crash: one more try on a fresh
+   * page with twice the time, so only a figure that really cannot be drawn fails.
+   */
+  private async renderWithRetry(figure: PlotlyFigureJson, options: RenderOptions): Promise<Buffer> {
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    try {
+      return await this.renderNow(figure, options, timeoutMs);
+    } catch (first) {
+      if (this.closed || first instanceof ChromiumMissingError) {
+        throw first;
+      }
+      try {
+        return await this.renderNow(figure, options, timeoutMs * 2);
+      } catch (second) {
+        const reason = (second as Error).message;
+        throw new Error(reason === (first as Error).message ? `${reason} (tried twice)` : `${(first as Error).message}; tried again: ${reason}`);
+      }
+    }
+  }
+
+  private async renderNow(figure: PlotlyFigureJson, options: RenderOptions, timeoutMs: number): Promise<Buffer> {
     if (this.closed) {
       throw new Error('The Plotly renderer has been closed.');
     }
@@ -122,7 +143,7 @@ export class PlotlyRenderer {
     const height = Math.min(MAX_FIGURE_SIDE_PX, options.height ?? positive(layout.height) ?? this.options.defaultHeight ?? 500);
     const scale = Math.min(MAX_FIGURE_SCALE, options.scale ?? this.options.scale ?? 1);
     const page = await this.ensurePage();
-    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    figure = withoutWebGl(figure);
     let timer: NodeJS.Timeout | undefined;
     try {
       const dataUrl = await Promise.race([
@@ -205,6 +226,25 @@ export class PlotlyRenderer {
       await browser.close().catch(() => undefined);
     }
   }
+}
+
+// WebGL traces with an SVG twin that draws the same picture. Headless Chromium without a GPU draws
+// WebGL slowly in software (or not at all), and a static PNG gains nothing from it.
+const SVG_TWIN: Record<string, string> = { scattergl: 'scatter', scatterpolargl: 'scatterpolar', heatmapgl: 'heatmap' };
+
+/** The figure with every WebGL trace that has an SVG twin drawn as that twin (3D traces stay WebGL). */
+export function withoutWebGl(figure: PlotlyFigureJson): PlotlyFigureJson {
+  const data = figure.data;
+  if (!Array.isArray(data) || !data.some((trace) => SVG_TWIN[(trace as { type?: string })?.type ?? ''])) {
+    return figure;
+  }
+  return {
+    ...figure,
+    data: data.map((trace) => {
+      const type = (trace as { type?: string })?.type ?? '';
+      return SVG_TWIN[type] ? { ...(trace as object), type: SVG_TWIN[type] } : trace;
+    }),
+  };
 }
 
 interface FigureArg {

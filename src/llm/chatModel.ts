@@ -35,6 +35,8 @@ export interface ChatResponse {
 
 export interface ChatModel {
   readonly model: string;
+  /** Where requests go (a base URL without credentials); the response cache keys on it. */
+  readonly endpoint?: string;
   /** What a call that leaves temperature/maxTokens out gets; the response cache keys on these. */
   readonly defaults?: { temperature: number; maxTokens?: number };
   complete(messages: ChatMessage[], options?: ChatOptions): Promise<ChatResponse>;

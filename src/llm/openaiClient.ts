@@ -86,6 +86,10 @@ export class OpenAIChatModel implements ChatModel {
     return this.connection.url;
   }
 
+  get endpoint(): string {
+    return this.connection.url;
+  }
+
   async complete(messages: ChatMessage[], options: ChatOptions = {}): Promise<ChatResponse> {
     const started = Date.now();
     const temperature = options.temperature ?? this.defaults.temperature;

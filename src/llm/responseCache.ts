@@ -19,6 +19,8 @@ export interface ResponseCacheOptions {
 export interface CacheKeyInput {
   promptVersion: string;
   model: string;
+  /** The same model name on another endpoint (a local server, another provider) is another model. */
+  endpoint?: string;
   messages: ChatMessage[];
   temperature: number;
   maxTokens?: number;
@@ -32,12 +34,13 @@ interface CacheEntry {
 
 export function cacheKey(input: CacheKeyInput): string {
   // Fixed field order, and null rather than a missing field, so equal inputs always hash equally.
-  const canonical = JSON.stringify([input.promptVersion, input.model, input.messages, input.temperature, input.maxTokens ?? null]);
+  const canonical = JSON.stringify([input.promptVersion, input.model, input.endpoint ?? null, input.messages, input.temperature, input.maxTokens ?? null]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
 export class CachingChatModel implements ChatModel {
   readonly model: string;
+  readonly endpoint: string | undefined;
   readonly defaults: { temperature: number; maxTokens?: number } | undefined;
   private readonly logger: LlmLogger;
 
@@ -46,6 +49,7 @@ export class CachingChatModel implements ChatModel {
     private readonly options: ResponseCacheOptions,
   ) {
     this.model = inner.model;
+    this.endpoint = inner.endpoint;
     this.defaults = inner.defaults;
     this.logger = options.logger ?? silentLogger;
   }
@@ -62,6 +66,7 @@ export class CachingChatModel implements ChatModel {
     const input: CacheKeyInput = {
       promptVersion: this.options.promptVersion,
       model: this.model,
+      ...(this.endpoint === undefined ? {} : { endpoint: this.endpoint }),
       messages,
       temperature: options.temperature ?? this.defaults?.temperature ?? 0,
     };

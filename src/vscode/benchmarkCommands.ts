@@ -2,12 +2,11 @@
 // the CLI's choices (one set of steps for both runs), then the same runner as `plotwright bench` and
 // `plotwright bench compare` in a cancellable progress notification. Thin: the work is in benchmark/
 // (runner, compare, dataset, report) and src/kernel (Python, browser).
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { runCompare, type CompareCell, type CompareGrid } from '../../benchmark/compare.js';
-import { folderReportFile } from '../../benchmark/compareReport.js';
 import { loadDataset, TASK_VARIANTS, type LoadedDataset, type TaskVariant } from '../../benchmark/dataset.js';
 import type { JudgeKind } from '../../benchmark/judge.js';
 import { COMPARE_DIMENSIONS, DIMENSION_PLURAL, variedDimension, type CompareDimension } from '../../benchmark/report.js';
@@ -497,14 +496,6 @@ export function registerBenchmarkCommands(
     }
   }
 
-  function writeReport(dir: string): void {
-    try {
-      writeFileSync(join(dir, 'report.html'), folderReportFile(dir));
-    } catch (error) {
-      log.warn(`could not write report.html in ${dir}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
   function offerReport(message: string, dir: string): void {
     void vscode.window.showInformationMessage(message, 'Open Report').then((choice) => {
       if (choice === 'Open Report') {
@@ -546,20 +537,18 @@ export function registerBenchmarkCommands(
               reported = p.done;
               progress.report({ message: progressText(p), increment });
               if (p.item?.failure) {
-                log.warn(`item ${p.item.id}: not run: ${p.item.failure}`);
+                log.warn(`item ${p.item.id}: failed at ${p.item.failure}`);
               }
             },
           });
         },
       ),
     );
-    writeReport(outDir);
     if (result.cancelled) {
       log.info(`PandasPlotBench cancelled; partial summary in ${outDir}`);
       return { outDir, cancelled: true };
     }
-    const notRun = result.failures.length > 0 ? ` · ${result.failures.length} not run (see the log)` : '';
-    offerReport(`PandasPlotBench: ${headline(result.summary)}${notRun}`, outDir);
+    offerReport(`PandasPlotBench: ${headline(result.summary)}`, outDir);
     return { outDir, cancelled: false };
   });
 
@@ -617,16 +606,14 @@ export function registerBenchmarkCommands(
                 progress.report({ message: compareProgressText(index, cells, cell[dimension], p), increment: overall - reported });
                 reported = overall;
                 if (p.item?.failure) {
-                  log.warn(`${cell.dir}: item ${p.item.id}: not run: ${p.item.failure}`);
+                  log.warn(`${cell.dir}: item ${p.item.id}: failed at ${p.item.failure}`);
                 }
               },
-              onCellDone: (cell) => writeReport(join(outDir, cell.dir)),
             },
           );
         },
       ),
     );
-    writeReport(outDir);
     if (result.cancelled) {
       log.info(`PandasPlotBench comparison cancelled; partial compare.md in ${outDir}`);
       return { outDir, cancelled: true };

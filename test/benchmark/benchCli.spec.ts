@@ -125,4 +125,38 @@ describe('plotwright bench (built CLI)', { timeout: 600_000 }, () => {
     assert.match(report, /href="gen-model__matplotlib__full__none\/report\.html"/);
     assert.ok(existsSync(join(out, 'gen-model__matplotlib__full__none', 'report.html')));
   });
+
+  it('--shard runs a share (index from JOB_COMPLETION_INDEX too); merge combines the shares and refuses other settings', async () => {
+    const shards = [join(root, 'shard-1'), join(root, 'shard-2')];
+    const common = ['--limit', '4', '--judges', 'task', '--concurrency', '4'];
+    await run(process.execPath, args(shards[0], [...common, '--shard', '1/2']), { env: env(), timeout: 300_000 });
+    await run(process.execPath, args(shards[1], [...common, '--shard', '2']), { env: { ...env(), JOB_COMPLETION_INDEX: '1' }, timeout: 300_000 });
+    const ids = (dir: string) => readFileSync(join(dir, 'results.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { id: number }).id).sort();
+    assert.deepEqual(ids(shards[0]), [1, 3]);
+    assert.deepEqual(ids(shards[1]), [2, 4]);
+
+    const merged = join(root, 'merged');
+    const { stdout } = await run(process.execPath, [CLI, 'bench', 'merge', '--out', merged, ...shards], { env: env(), timeout: 60_000 });
+    assert.match(stdout, /PandasPlotBench results/);
+    const summary = JSON.parse(readFileSync(join(merged, 'summary.json'), 'utf8'));
+    assert.equal(summary.items, 4);
+    assert.equal(summary.task.mean, 90);
+    assert.ok(existsSync(join(merged, 'report.html')));
+    assert.ok(existsSync(join(merged, 'plots', '4-0.png')));
+
+    const other = join(root, 'other-judges');
+    await run(process.execPath, args(other, ['--limit', '4', '--judges', 'none', '--shard', '2/2']), { env: env(), timeout: 300_000 });
+    const refused = await run(process.execPath, [CLI, 'bench', 'merge', '--out', join(root, 'merged-2'), shards[0], other], { env: env(), timeout: 60_000 }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    assert.equal(refused?.code, 1);
+    assert.match(refused?.stderr ?? '', /other settings .*judges \["task"\] → \[\]/);
+    const badShard = await run(process.execPath, args(join(root, 'bad-shard'), ['--shard', '3/2']), { env: env(), timeout: 60_000 }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    assert.equal(badShard?.code, 2);
+    assert.match(badShard?.stderr ?? '', /out of range/);
+  });
 });

@@ -34,8 +34,10 @@ describe('summarize', () => {
   it('has exactly the summary fields', () => {
     const s = summarize([rec(1)], meta);
     assert.deepEqual(Object.keys(s).sort(), [
+      'cachedRuns',
       'descriptor',
       'errorPct',
+      'failures',
       'incorrectCodePct',
       'items',
       'judgeErrors',
@@ -43,6 +45,7 @@ describe('summarize', () => {
       'model',
       'pixel',
       'repeats',
+      'selfDebug',
       'task',
       'taskVariant',
       'timePerItemS',
@@ -138,7 +141,7 @@ describe('summarize', () => {
       rec(2, { repeat: 2, hasPlot: false, scores: { visual: null } }),
     ];
     const s = summarize(records, meta);
-    assert.equal(s.items, 2);
+    assert.equal(s.items, 6, 'items counts item × repeat records');
     assert.equal(s.repeats, 3);
     // item 1: mean 70, good share 1/3; item 2: (20 + 0) / 2 = 10, good share 0.
     assert.equal(s.visual.mean, 40);
@@ -224,5 +227,44 @@ describe('readResults', () => {
     const r = rec(9, { error: 'ValueError', judgeErrors: [{ score: 'task', message: 'x' }] });
     assert.deepEqual(itemRecordSchema.parse(JSON.parse(JSON.stringify(r))), r);
     assert.deepEqual(parseResults('').records, []);
+  });
+});
+
+describe('failures in the summary', () => {
+  it('counts every stage, scores generation and execution failures 0 and leaves rendering failures out', () => {
+    const records = [
+      rec(1),
+      rec(2, { hasPlot: false, outcome: 'failed', failure: { stage: 'generation', reason: 'the model request failed: 500' }, scores: { visual: 0, task: 0, pixel: 0 } }),
+      rec(3, { hasPlot: false, outcome: 'failed', failure: { stage: 'execution', reason: 'TypeError: x' }, scores: { visual: 0, task: 0, pixel: 0 } }),
+      rec(4, { hasPlot: false, outcome: 'failed', failure: { stage: 'rendering', reason: 'timed out' }, scores: { visual: null, task: null, pixel: null } }),
+      rec(5, { outcome: 'failed', failure: { stage: 'judging', reason: 'task: unparsable' }, scores: { task: null }, judgeErrors: [{ score: 'task', message: 'unparsable' }] }),
+    ];
+    const s = summarize(records, meta);
+    assert.equal(s.items, 5);
+    assert.deepEqual(s.failures, { generation: 1, execution: 1, rendering: 1, judging: 1 });
+    assert.equal(s.incorrectCodePct, 40, 'generation and execution failures are incorrect code; the rendering failure is not');
+    assert.equal(s.visual.mean, 40, '(80 + 0 + 0 + 80) / 4: the rendering failure is left out');
+    assert.equal(s.task.mean, 30, '(90 + 0 + 0) / 3: the judge error and the rendering failure are left out');
+  });
+
+  it('keeps cached answers out of the time per item', () => {
+    const s = summarize([rec(1, { timings: { generateMs: 2000, executeMs: 1, judgeMs: 1 } }), rec(2, { cached: true, timings: { generateMs: 3, executeMs: 1, judgeMs: 1 } })], meta);
+    assert.equal(s.timePerItemS, 2);
+    assert.equal(s.cachedRuns, 1);
+    const allCached = summarize([rec(1, { cached: true })], meta);
+    assert.equal(allCached.timePerItemS, null);
+  });
+
+  it('reports the pass rate after each attempt and error types before and after repair', () => {
+    const records = [
+      rec(1, { attemptErrors: [null] }),
+      rec(2, { attemptErrors: ['ValueError', null] }),
+      rec(3, { hasPlot: false, attemptErrors: ['TypeError', 'TypeError', 'no figure'] }),
+      rec(4, { hasPlot: false, attemptErrors: ['model request failed'] }),
+    ];
+    const s = summarize(records, meta);
+    assert.deepEqual(s.selfDebug?.passAfterAttempt, [25, 50, 50]);
+    assert.deepEqual(s.selfDebug?.errorsBefore, { 'model request failed': 1, TypeError: 1, ValueError: 1 });
+    assert.deepEqual(s.selfDebug?.errorsAfter, { 'model request failed': 1, 'no figure': 1 });
   });
 });

@@ -107,3 +107,29 @@ describe('compareTable', () => {
     assert.equal(tableRows(descriptors).length, 4);
   });
 });
+
+describe('failures and self-debug in the tables', () => {
+  const failures = { generation: 3, execution: 2, rendering: 1, judging: 0 };
+  const selfDebug = { passAfterAttempt: [77.7, 97.7], errorsBefore: { ValueError: 8, 'no figure': 2 }, errorsAfter: { ValueError: 1 } };
+
+  it('summary.md counts failures by stage and shows the self-debug tables', () => {
+    const md = summaryMarkdown(summary({ failures, selfDebug }));
+    assert.match(md, /failed runs by stage: generation 3, execution 2, rendering 1, judging 0/);
+    assert.match(md, /\| run \| plot after attempt 0, % \| plot after attempt 1, % \|/);
+    assert.match(md, /\| gpt-4o · matplotlib \| 77\.7 \| 97\.7 \|/);
+    assert.match(md, /\| gpt-4o · matplotlib \| ValueError \| 8 \| 1 \|/);
+    assert.match(md, /\| gpt-4o · matplotlib \| no figure \| 2 \| 0 \|/);
+    assert.doesNotMatch(summaryMarkdown(summary({ failures, selfDebug: { passAfterAttempt: [90], errorsBefore: {}, errorsAfter: {} } })), /Self-debug/);
+  });
+
+  it('compare tables carry the runs and failures of each row, and a self-debug table per run', () => {
+    const md = compareTable([summary({ library: 'matplotlib', failures, selfDebug }), summary({ library: 'plotly', failures: { ...failures, generation: 0 }, selfDebug })], 'library');
+    const rows = tableRows(md.split('## Self-debug')[0]);
+    assert.deepEqual(rows[0].slice(-3), ['runs', 'failed (gen/exec/render/judge)', 'judge errors']);
+    assert.deepEqual(rows[2].slice(-3), ['175', '3/2/1/0', '1']);
+    assert.deepEqual(rows[3].slice(-3), ['175', '0/2/1/0', '1']);
+    assert.match(md, /\| plotly \| 77\.7 \| 97\.7 \|/);
+    assert.match(md, /\| matplotlib \| ValueError \| 8 \| 1 \|/);
+  });
+});
+

@@ -97,13 +97,16 @@ describe('run texts', () => {
     assert.equal(progressText({ ...base, etaMs: null, message: 'starting 2 kernel(s)' }), '2/10 items · starting 2 kernel(s)');
     const item = { id: 7, repeat: 0, hasPlot: false, wrongLibrary: false, scores: { visual: 0, task: 0, pixel: 0 }, judgeErrors: 0 };
     assert.equal(progressText({ ...base, item }), '2/10 items · ETA 1:05 · item 7: no plot');
-    assert.equal(progressText({ ...base, failed: 1, item: { ...item, failure: 'boom' } }), '2/10 items · ETA 1:05 · 1 not run · item 7: not run');
+    assert.equal(
+      progressText({ ...base, failed: 1, item: { ...item, hasPlot: false, failure: 'generation: the model request failed' } }),
+      '2/10 items · ETA 1:05 · 1 failed · item 7: failed at generation',
+    );
     assert.equal(formatDuration(3_725_000), '1:02:05');
   });
 
   it('puts the headline numbers in one line, rounded', () => {
     assert.equal(headline(SUMMARY), '3 items · no plot 33.3 % · visual 53.3 · task 60.0 · pixel – · judge errors 1');
-    assert.match(headline({ ...SUMMARY, items: 1, repeats: 2, wrongLibrary: 1, judgeErrors: 0 }), /^1 item × 2 · .* · wrong library 1$/);
+    assert.match(headline({ ...SUMMARY, items: 1, repeats: 2, wrongLibrary: 1, judgeErrors: 0 }), /^1 run \(repeats 2\) · .* · wrong library 1$/);
   });
 
   it('reads id lists', () => {

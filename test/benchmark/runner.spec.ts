@@ -58,6 +58,7 @@ describe('runBenchmark', { timeout: 600_000 }, () => {
     judgeModel: createChatModel({ baseUrl: mock.baseUrl, apiKey: 'sk-test', model: 'judge-model' }),
     judges: ['visual', 'task'],
     concurrency: 1,
+    kernels: 1,
     timeoutMs: 8000,
     python: PYTHON,
     memoryLimitMb: 2048,
@@ -82,7 +83,17 @@ describe('runBenchmark', { timeout: 600_000 }, () => {
     const byId = new Map(lines(firstOut()).map((r) => [r.id, r]));
     assert.equal(byId.size, ITEMS.length);
     assert.equal(first.written, ITEMS.length);
-    assert.deepEqual(first.failures, []);
+    // Every run has its record; the failed ones say where they failed.
+    assert.deepEqual(
+      first.failures.map((f) => [f.id, f.stage]),
+      [
+        [2, 'execution'],
+        [3, 'execution'],
+        [4, 'execution'],
+        [7, 'judging'],
+      ],
+    );
+    assert.deepEqual(first.summary.failures, { generation: 0, execution: 3, rendering: 0, judging: 1 });
 
     const good = byId.get(1)!;
     assert.equal(good.hasPlot, true);

@@ -138,6 +138,7 @@ describe('generatePlot', () => {
     assert.equal(outcome.ok, false);
     assert.equal(outcome.attempts.length, 3);
     assert.equal(outcome.error, "KeyError: 'Sales'");
+    assert.match(outcome.traceback ?? '', /Cell In\[1\], line 2\nKeyError: 'Sales'/, 'the outcome carries the traceback the model saw');
     // The prompt stays bounded: each repair carries only the last answer.
     assert.equal(model.calls[2].length, 4);
     assert.equal(outcome.messages.length, 2 + 2 * 2);
@@ -166,6 +167,41 @@ describe('generatePlot', () => {
     assert.match(text, /characters cut/);
     assert.match(text, /ValueError: bad$/);
     assert.match(text, /^frame 0/);
+  });
+});
+
+describe('formatKernelError on a Plotly "Invalid property" error', () => {
+  const docs = Array.from({ length: 160 }, (_, i) => `        property_${i}\n            Sets property number ${i} of this trace; a long line of documentation.`).join('\n');
+  const evalue = `Invalid property specified for object of type plotly.graph_objs.Scatter: 'colour'\n\nDid you mean "color"?\n\n    Valid properties:\n${docs}\n        \nDid you mean "color"?\n\nBad property path:\ncolour\n^^^^^^`;
+  const error = {
+    ename: 'ValueError',
+    evalue,
+    traceback: [
+      'ValueError                                Traceback (most recent call last)',
+      'Cell In[3], line 4\n      2 import plotly.graph_objects as go\n----> 4 go.Scatter(x=df["x"], colour="red")',
+      ...Array.from({ length: 6 }, (_, i) => `File /usr/lib/python3/dist-packages/plotly/basedatatypes.py:${4000 + i}, in BasePlotlyType._raise_on_invalid_property_error()`),
+      `ValueError: ${evalue}`,
+    ],
+  };
+
+  it('keeps the message, the user\'s line and the "Did you mean" tail, and cuts the property list', () => {
+    const full = error.traceback.join('\n');
+    assert.ok(full.length > 6000, `the raw error is ${full.length} characters`);
+    const text = formatKernelError(error);
+    assert.ok(text.length < 2000, `trimmed to ${text.length} characters`);
+    assert.match(text, /Invalid property specified for object of type plotly\.graph_objs\.Scatter: 'colour'/);
+    assert.match(text, /go\.Scatter\(x=df\["x"\], colour="red"\)/);
+    assert.match(text, /Did you mean "color"\?\n\nBad property path:\ncolour\n\^+$/);
+    assert.match(text, /list of valid properties is cut/);
+    assert.doesNotMatch(text, /property_17/);
+  });
+
+  it('keeps the exception line when a long traceback must be cut in the middle', () => {
+    const long = { ename: 'ValueError', evalue: 'bad value', traceback: [...Array.from({ length: 400 }, (_, i) => `frame ${i}`), 'ValueError: bad value', ...Array.from({ length: 200 }, (_, i) => `explanation ${i}`)] };
+    const text = formatKernelError(long, 1500);
+    assert.ok(text.length < 1700, `${text.length}`);
+    assert.match(text, /ValueError: bad value/);
+    assert.match(text, /explanation 199$/);
   });
 });
 

@@ -25,8 +25,10 @@ interface CliResult {
     library: string;
     code: string;
     task: string;
-    attempts: Array<{ code: string; error?: string; hasPlot: boolean; lint?: Array<{ rule: string; message: string }> }>;
+    attempts: Array<{ code: string; error?: string; traceback?: string; hasPlot: boolean; lint?: Array<{ rule: string; message: string }> }>;
     lint: Array<{ rule: string; message: string }>;
+    traceback?: string;
+    stage?: string;
     pngPath?: string;
     usage: { promptTokens: number; completionTokens: number };
     timings: { llmMs: number; execMs: number };
@@ -150,6 +152,49 @@ describe('plotwright plot', () => {
     assert.equal(result.json!.attempts.length, 1);
     assertPng(result.json!.pngPath);
     assert.match(String(mock.chatRequests().at(-1)?.body?.messages?.[1].content), /Plotly only/);
+  });
+
+  it('reports an error raised while the figure is drawn, with its traceback, not "drew no figure"', async () => {
+    const drawError = [
+      'import matplotlib.pyplot as plt, matplotlib.ticker as mticker',
+      'from mpl_toolkits.axisartist import Axes',
+      'from mpl_toolkits.axisartist.grid_helper_curvelinear import GridHelperCurveLinear',
+      'helper = GridHelperCurveLinear((lambda x, y: (x, y), lambda x, y: (x, y)), grid_locator1=mticker.MaxNLocator(5))',
+      'fig = plt.figure()',
+      'ax = fig.add_subplot(1, 1, 1, axes_class=Axes, grid_helper=helper)',
+      'ax.plot(df["Distance"], df["Density"])',
+    ].join('\n');
+    mock.enqueue({ content: answer(drawError) });
+    const result = await plotwright([
+      'plot', '--data', csv, '--task', task, '--base-url', mock.baseUrl, '--max-repairs', '0', '--out', join(out, 'drawn.png'), '--json',
+    ]);
+    assert.equal(result.code, 1);
+    const json = result.json!;
+    assert.equal(json.ok, false);
+    assert.equal(json.stage, 'execution');
+    assert.match(json.error ?? '', /TypeError: MaxNLocator.__call__\(\) takes 1 positional argument but 3 were given/);
+    assert.doesNotMatch(json.error ?? '', /drew no figure/);
+    assert.match(json.traceback ?? '', /Traceback[\s\S]*TypeError: MaxNLocator/);
+    assert.equal(json.attempts[0].traceback, json.traceback);
+
+    mock.enqueue({ content: answer(drawError) });
+    const text = await plotwright(['plot', '--data', csv, '--task', task, '--base-url', mock.baseUrl, '--max-repairs', '0', '--out', join(out, 'drawn.png')]);
+    assert.equal(text.code, 1);
+    assert.match(text.stderr, /plotwright plot: No plot after 1 attempt\(s\): TypeError: MaxNLocator[\s\S]*Traceback/);
+  });
+
+  it('a figure the renderer cannot turn into PNG is a rendering failure, never ok', async () => {
+    mock.enqueue({ content: answer('import plotly.express as px\nfig = px.line(df, x="Distance", y="Density")\nfig.show()') });
+    const result = await plotwright(
+      ['plot', '--data', csv, '--task', task, '--library', 'plotly', '--base-url', mock.baseUrl, '--out', join(out, 'unrendered.png'), '--json'],
+      { PLOTWRIGHT_CHROMIUM: '/nonexistent/chromium' },
+    );
+    assert.equal(result.code, 1);
+    assert.equal(result.json!.ok, false, 'no ok: true beside an error');
+    assert.equal(result.json!.stage, 'rendering');
+    assert.match(result.json!.error ?? '', /not an error in the code.*Chromium was not found/);
+    assert.equal(result.json!.attempts[0].hasPlot, true);
+    assert.equal(existsSync(join(out, 'unrendered.png')), false);
   });
 
   it('fails clearly when the model never returns code', async () => {

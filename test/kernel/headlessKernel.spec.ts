@@ -147,6 +147,27 @@ describe('HeadlessKernel', { timeout: 240_000 }, () => {
     assert.equal(printed(await kernel.execute('print(answer)'), 'stdout'), '41\n');
   });
 
+  it('an error raised while a figure is drawn is the cell\'s error, with its traceback, shown or not', async () => {
+    const build = [
+      'import matplotlib.pyplot as plt, matplotlib.ticker as mticker',
+      'from mpl_toolkits.axisartist import Axes',
+      'from mpl_toolkits.axisartist.grid_helper_curvelinear import GridHelperCurveLinear',
+      'helper = GridHelperCurveLinear((lambda x, y: (x, y), lambda x, y: (x, y)), grid_locator1=mticker.MaxNLocator(5))',
+      'fig = plt.figure()',
+      'ax = fig.add_subplot(1, 1, 1, axes_class=Axes, grid_helper=helper)',
+      'ax.plot([1, 2, 3], [1, 4, 9])',
+    ].join('\n');
+    for (const ending of ['', '\nplt.show()', '\nfig.savefig("drawn.png")']) {
+      const result = await kernel.execute(build + ending);
+      assert.equal(result.status, 'error', `ending ${JSON.stringify(ending)}`);
+      assert.equal(result.error?.ename, 'TypeError');
+      assert.match(result.error!.evalue, /MaxNLocator.__call__\(\) takes 1 positional argument but 3 were given/);
+      assert.match(result.error!.traceback.join('\n'), /grid_finder|axisartist/);
+      assert.equal(imageOutputs(result).length, 0);
+    }
+    assertPngs(await kernel.execute('plt.plot([1, 2]); plt.show()'), 1);
+  });
+
   it('times out an endless loop, interrupts it, and the next cell still works', async () => {
     const result = await kernel.execute('while True:\n    pass', { timeoutMs: 2000 });
     assert.equal(result.status, 'timeout');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromiumArgs, ChromiumMissingError, MAX_FIGURE_SCALE, MAX_FIGURE_SIDE_PX, PlotlyRenderer } from '../../src/kernel/plotlyRenderer.js';
+import { chromiumArgs, ChromiumMissingError, MAX_FIGURE_SCALE, MAX_FIGURE_SIDE_PX, PlotlyRenderer, withoutWebGl } from '../../src/kernel/plotlyRenderer.js';
 import { HeadlessKernel } from '../../src/kernel/headlessKernel.js';
 import { plotlyOutputs } from '../../src/kernel/kernel.js';
 import { isPng, makeTempDir, pngSize } from '../support/kernelFixtures.js';
@@ -89,6 +89,47 @@ describe('PlotlyRenderer', { timeout: 180_000 }, () => {
     assert.deepEqual(pngSize(png), { width: MAX_FIGURE_SIDE_PX, height: 300 });
     const scaled = await renderer.render({ data: [{ type: 'bar', y: [1, 2] }], layout: { width: 50, height: 40 } }, { scale: 1000 });
     assert.deepEqual(pngSize(scaled), { width: 50 * MAX_FIGURE_SCALE, height: 40 * MAX_FIGURE_SCALE });
+  });
+
+  it('renders a heavy figure with WebGL: a 400×400 contour and 1,000 Scattergl segments', async () => {
+    const dir = makeTempDir();
+    const kernel = await HeadlessKernel.start({ cwd: dir.path });
+    try {
+      const code = [
+        'import numpy as np, plotly.graph_objects as go',
+        'x = np.linspace(-3, 3, 400)',
+        'X, Y = np.meshgrid(x, x)',
+        'rng = np.random.default_rng(0)',
+        'xs, ys = [], []',
+        'for x0, y0 in zip(rng.uniform(-3, 3, 1000), rng.uniform(-3, 3, 1000)):',
+        '    xs += [x0, x0 + 0.2, None]',
+        '    ys += [y0, y0 + 0.1, None]',
+        'go.Figure([go.Contour(x=x, y=x, z=np.sin(2 * X) * np.cos(3 * Y), contours_coloring="heatmap"), go.Scattergl(x=xs, y=ys, mode="lines")])',
+      ].join('\n');
+      const result = await kernel.execute(code);
+      assert.equal(result.status, 'ok', JSON.stringify(result.error));
+      const [figure] = plotlyOutputs(result);
+      assert.equal((figure.data?.[1] as { type: string }).type, 'scattergl');
+      const png = await renderer.render(figure);
+      assert.ok(isPng(png));
+      assert.deepEqual(pngSize(png), { width: 700, height: 500 });
+      assert.ok(png.length > 100_000, `a contour of 400×400 values is a detailed image: ${png.length} bytes`);
+    } finally {
+      await kernel.dispose();
+      dir.remove();
+    }
+  });
+
+  it('draws WebGL traces with their SVG twins and leaves the figure it was given alone', () => {
+    const figure = { data: [{ type: 'scattergl', y: [1] }, { type: 'surface', z: [[1]] }, { type: 'bar', y: [2] }], layout: {} };
+    const drawn = withoutWebGl(figure);
+    assert.deepEqual(
+      drawn.data?.map((t) => (t as { type: string }).type),
+      ['scatter', 'surface', 'bar'],
+    );
+    assert.equal((figure.data[0] as { type: string }).type, 'scattergl');
+    const plain = { data: [{ type: 'bar', y: [1] }] };
+    assert.equal(withoutWebGl(plain), plain);
   });
 
   it('says how to install chromium when it is missing', async () => {

@@ -1,7 +1,9 @@
 // The extension's vscode-free pieces: output mapping, chat prompt parsing, outcome wording.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { PlotOutcome } from '../../src/core/plotEngine.js';
+import { generatePlot, type PlotOutcome } from '../../src/core/plotEngine.js';
+import { loadPromptTemplates } from '../../src/core/prompts.js';
+import type { ChatResponse } from '../../src/llm/chatModel.js';
 import { parseChatPrompt } from '../../src/vscode/chatPrompt.js';
 import { outcomeSummary } from '../../src/vscode/outcomeSummary.js';
 import { streamText } from '../../src/kernel/kernel.js';
@@ -61,3 +63,46 @@ describe('outcomeSummary', () => {
     );
   });
 });
+
+describe('a figure whose drawing raises, in a notebook cell', () => {
+  it('is the outcome\'s error with its traceback, and the repair prompt gets it', async () => {
+    // What the Jupyter extension gives for such a cell: IPython's callback notice and the error output.
+    const stack = [
+      'TypeError                                 Traceback (most recent call last)',
+      'File /usr/lib/python3/dist-packages/mpl_toolkits/axisartist/grid_finder.py:174, in GridFinder._get_raw_grid_lines()',
+      '--> 174     lon_values, lon_factor = self.grid_locator1(lon_min, lon_max)',
+      'TypeError: MaxNLocator.__call__() takes 1 positional argument but 3 were given',
+    ].join('\n');
+    const cell = resultFromOutputs(
+      toKernelOutputs([
+        { mime: 'application/vnd.code.notebook.stdout', data: bytes('Error in callback <function flush_figures> (for post_execute):\n') },
+        { mime: 'application/vnd.code.notebook.error', data: bytes(JSON.stringify({ name: 'TypeError', message: 'MaxNLocator.__call__() takes 1 positional argument but 3 were given', stack })) },
+      ]),
+      40,
+    );
+    assert.equal(cell.status, 'error');
+    const sent: string[] = [];
+    const answers = ['```python\nax.plot(df.x)\n```', '```python\nax.plot(df.x)\n```'];
+    const model = {
+      model: 'scripted',
+      complete: async (messages: Array<{ content: unknown }>): Promise<ChatResponse> => {
+        sent.push(String(messages[messages.length - 1].content));
+        return { text: answers.shift() ?? '', usage: { promptTokens: 1, completionTokens: 1 }, model: 'scripted', latencyMs: 1, retries: 0 };
+      },
+    };
+    const outcome = await generatePlot(model, loadPromptTemplates(), { run: async () => cell }, {
+      library: 'matplotlib',
+      task: 'plot x',
+      variable: 'df',
+      dataDescription: 'df: x',
+      versions: {},
+      maxRepairs: 1,
+      timeoutMs: 1000,
+    });
+    assert.match(outcomeSummary(outcome), /^failed after 1 repair\(s\): TypeError: MaxNLocator.__call__\(\) takes 1 positional argument but 3 were given$/);
+    assert.match(outcome.traceback ?? '', /grid_locator1\(lon_min, lon_max\)\nTypeError: MaxNLocator/);
+    assert.match(sent[1], /TypeError: MaxNLocator/);
+    assert.doesNotMatch(sent[1], /drew no figure/);
+  });
+});
+
