@@ -3,7 +3,8 @@
 import { loadDrawings, traceKeys } from '../../src/drawings/trace.js';
 import { readRaster } from '../../src/drawings/raster.js';
 import { inferTracesFromRaster } from '../../src/drawings/infer/inferTrace.js';
-import { DEFAULT_PARAMS, type InferParams } from '../../src/drawings/infer/params.js';
+import { DEFAULT_PARAMS } from '../../src/drawings/infer/fittedParams.js';
+import type { InferParams } from '../../src/drawings/infer/params.js';
 
 const overrides = process.argv.slice(2).map((a) => JSON.parse(a) as Partial<InferParams>);
 const records = loadDrawings('../shared/drawings/drawings.json');

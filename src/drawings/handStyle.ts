@@ -10,6 +10,7 @@ import {
   type Raster,
   type Segment,
 } from './raster.js';
+import { FITTED_HAND_STYLE } from './fittedHandStyle.js';
 import type { Primitive, Trace } from './trace.js';
 
 /** A random number generator returning floats in [0, 1). */
@@ -37,31 +38,24 @@ export function randomInt(rng: Rng, lo: number, hi: number): number {
 }
 
 export interface HandStyleOptions {
-  /** Ink darkness factor range; strokes are scaled by one factor per image (default [0.5, 1.5]). */
+  /** Ink darkness factor range; strokes are scaled by one factor per image. The default is fitted (fittedHandStyle.ts). */
   intensity: [number, number];
-  /** Largest global translation in px, each axis (default 3). */
+  /** Largest global translation in px, each axis. The default is fitted (fittedHandStyle.ts). */
   maxShift: number;
-  /** Largest displacement in px of a primitive's defining points (ends, corners, centre) (default 2). */
+  /** Largest displacement in px of a primitive's defining points (ends, corners, centre). The default is fitted (fittedHandStyle.ts). */
   positionJitter: number;
-  /** Largest relative change of a circle's radii (default 0.12). */
+  /** Largest relative change of a circle's radii. The default is fitted (fittedHandStyle.ts). */
   sizeJitter: number;
-  /** Amplitude in px of the slow sideways wobble of a stroke (default 1.2). */
+  /** Amplitude in px of the slow sideways wobble of a stroke. The default is fitted (fittedHandStyle.ts). */
   wobble: number;
-  /** Stroke width range in px (default [1.8, 3.2]). */
+  /** Stroke width range in px. The default is fitted (fittedHandStyle.ts). */
   strokeWidth: [number, number];
-  /** Fraction of ink randomly lost per pixel, like pencil grain (default 0.15). */
+  /** Fraction of ink randomly lost per pixel, like pencil grain. The default is fitted (fittedHandStyle.ts). */
   grain: number;
 }
 
-export const DEFAULT_HAND_STYLE: HandStyleOptions = {
-  intensity: [0.5, 1.5],
-  maxShift: 3,
-  positionJitter: 2,
-  sizeJitter: 0.12,
-  wobble: 1.2,
-  strokeWidth: [1.8, 3.2],
-  grain: 0.15,
-};
+/** The style fitted to the scans' stroke statistics (scripts/drawings/fitHandStyle.ts). */
+export const DEFAULT_HAND_STYLE: HandStyleOptions = FITTED_HAND_STYLE;
 
 interface Pt {
   x: number;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { DrawingSession } from '../../src/drawings/drawingSession.js';
+import { FITTED } from '../../src/drawings/infer/fittedParams.js';
 import { inferTracesFromRaster } from '../../src/drawings/infer/inferTrace.js';
 import { inferInWorker } from '../../src/drawings/infer/workerClient.js';
 import { readRaster } from '../../src/drawings/raster.js';
@@ -176,6 +177,12 @@ describe('inference in a worker thread', () => {
         inline.traces.map((t) => traceKeys(t.primitives)),
       );
       assert.ok(sameTrace(inWorker.traces[0].primitives, drawing.primitives));
+      // The worker reads with the knobs fitted on all drawings (fittedParams.ts), like the CLI.
+      const fitted = inferTracesFromRaster(raster, { top: 3 }, FITTED.all);
+      assert.deepEqual(
+        inWorker.traces.map((t) => [traceKeys(t.primitives), t.score]),
+        fitted.traces.map((t) => [traceKeys(t.primitives), t.score]),
+      );
       const controller = new AbortController();
       const pending = inferInWorker(workerFile, raster, { top: 3 });
       const aborted = inferInWorker(workerFile, raster, { top: 3, signal: controller.signal });

@@ -63,6 +63,15 @@ function strokeAndHalo(segments: Segment[], width: number, height: number, reach
 
 const GRID_MAX = 15;
 
+/** The pixel strokes inference models a primitive with (lines without heads; circles of `circleRadius`). */
+export function modelSegments(primitive: Primitive, params: InferParams): Segment[] {
+  if (primitive.type === 'circle') {
+    const { px, py } = gridToPixel(primitive.x, primitive.y);
+    return circlePolygon(px, py, params.circleRadius, 48);
+  }
+  return primitiveSegments({ ...primitive, ...(primitive.type === 'line' ? { arrow: false, solid: true } : {}) });
+}
+
 /** Residual cost of the ink near `segments` (or near a circle) given this primitive alone. */
 function explainList(
   map: InkMap,
@@ -171,7 +180,7 @@ export function enumerateCandidates(map: InkMap, params: InferParams, signal?: A
     for (let y = 0; y <= GRID_MAX; y++) {
       const { px, py } = gridToPixel(x, y);
       const primitive: Primitive = { type: 'circle', x, y, r: 1 };
-      const c = makeCandidate(map, params, primitive, circlePolygon(px, py, radius, 48), { cx: px, cy: py, r: radius });
+      const c = makeCandidate(map, params, primitive, modelSegments(primitive, params), { cx: px, cy: py, r: radius });
       if (c) {
         out.push(c);
       }

@@ -1,4 +1,5 @@
-// The few global knobs of trace inference. They are tuned once for all drawings, never per image.
+// The global knobs of trace inference. They are never set per image: scripts/drawings/fitParams.ts
+// fits them to drawings (fittedParams.ts holds the result) starting from the hand-set values below.
 
 export interface InferParams {
   /** A pixel is ink when its ink amount (1 − value/255) exceeds this. */
@@ -34,9 +35,26 @@ export interface InferParams {
   realignFrom: number;
   /** Model circles have this radius in px (the data set's r = 1 is 16 px). */
   circleRadius: number;
+  /** Dashed evidence (attributes.ts dashedScore): gaps per grid unit centred at `dashGapRate`, scaled by `dashGapScale`… */
+  dashGapRate: number;
+  dashGapScale: number;
+  /** …and the fraction of the line with ink across it, centred at `dashCoverage`, scaled by `dashCoverageScale`. */
+  dashCoverage: number;
+  dashCoverageScale: number;
+  /** Arrow evidence (attributes.ts tipSurplus): ink within `tipRadius` px of a tip and `tipMinBack` px behind it. */
+  tipRadius: number;
+  tipMinBack: number;
+  /** Stroke width in px of the clean rendering the ink behind a tip is compared with. */
+  cleanStrokeWidth: number;
+  /** Arrow heads by shape (attributes.ts barbEvidence): `barbWeight` × (evidence − `barbCentre`) joins the surplus. */
+  barbWeight: number;
+  barbCentre: number;
+  /** Alternatives also flip two lines at once, among this many most doubtful single flips (0: never). */
+  doubtfulPairs: number;
 }
 
-export const DEFAULT_PARAMS: InferParams = {
+/** The values chosen by hand before any fitting: the fit's starting point. */
+export const HAND_SET_PARAMS: InferParams = {
   inkThreshold: 0.3,
   explainNear: 2,
   explainFar: 7,
@@ -55,4 +73,14 @@ export const DEFAULT_PARAMS: InferParams = {
   insideCircleCost: 1,
   realignFrom: 2,
   circleRadius: 16,
+  dashGapRate: 0.9,
+  dashGapScale: 0.5,
+  dashCoverage: 0.8,
+  dashCoverageScale: 0.1,
+  tipRadius: 10,
+  tipMinBack: 3,
+  cleanStrokeWidth: 2.5,
+  barbWeight: 0,
+  barbCentre: 0.5,
+  doubtfulPairs: 0,
 };
