@@ -14,12 +14,14 @@ import { generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../
 import { loadPromptTemplates, type PlotLibrary, type PromptTemplates } from '../core/prompts.js';
 import { streamText, type CodeKernel, type ExecutionResult } from '../kernel/kernel.js';
 import type { ChatModel } from '../llm/chatModel.js';
+import { CancelledError } from './apiKernel.js';
 import { chatModelFromSettings } from './chatModels.js';
 import { UserFixableError } from './errorPresenter.js';
 import { notebookKernel } from './jupyterKernel.js';
-import { askRunConsent, insertIndexBelowSelection, NotebookCellRunner, NotRunError } from './notebookCellRunner.js';
+import { askRunConsent, NotebookCellRunner, NotRunError, plotCellInsertIndex } from './notebookCellRunner.js';
 import { outcomeSummary } from './outcomeSummary.js';
 import { readSettings, type PlotwrightSettings } from './settings.js';
+import { DEFAULT_TIMEOUTS, type FlowTimeouts } from './timeouts.js';
 
 /** Where the DataFrame's description comes from. */
 export type DataSource =
@@ -34,7 +36,7 @@ export interface PlotRequestOptions {
   source?: DataSource;
   task?: string;
   libraries?: PlotLibrary[];
-  /** Where the first new cell goes; below the active cell by default. */
+  /** Where the first new cell goes; by default below the cell that defines the DataFrame (see plotCellIndex). */
   insertAt?: number;
   token: vscode.CancellationToken;
   progress?: (message: string) => void;
@@ -77,8 +79,11 @@ export class KernelQueryError extends Error {
   }
 }
 
-async function run(kernel: CodeKernel, code: string, signal: AbortSignal): Promise<string> {
-  const result = await kernel.execute(code, { signal, timeoutMs: 60_000, captureFigures: false });
+async function run(kernel: CodeKernel, code: string, signal: AbortSignal, timeoutMs: number): Promise<string> {
+  const result = await kernel.execute(code, { signal, timeoutMs, captureFigures: false });
+  if (result.status === 'cancelled' || signal.aborted) {
+    throw new CancelledError();
+  }
   if (result.status !== 'ok') {
     throw new KernelQueryError(result);
   }
@@ -97,12 +102,13 @@ export class PlotFlow {
     templatesDir: string,
     private readonly modelFactory: (settings: PlotwrightSettings) => Promise<ChatModel> = (settings) =>
       chatModelFromSettings(settings, this.secrets, this.log),
+    private readonly timeouts: FlowTimeouts = DEFAULT_TIMEOUTS,
   ) {
     this.templates = loadPromptTemplates(templatesDir);
   }
 
   async listDataFrames(kernel: CodeKernel, signal: AbortSignal): Promise<DataFrameInfo[]> {
-    return parseDataFrames(await run(kernel, listDataFramesCode, signal));
+    return parseDataFrames(await run(kernel, listDataFramesCode, signal, this.timeouts.queryMs));
   }
 
   async pickDataFrame(kernel: CodeKernel, variable: string | undefined, signal: AbortSignal): Promise<string | undefined> {
@@ -130,7 +136,7 @@ export class PlotFlow {
     const key = notebook.uri.toString();
     let environment = this.environments.get(key);
     if (!environment) {
-      environment = parseEnvironment(await run(kernel, environmentCode, signal));
+      environment = parseEnvironment(await run(kernel, environmentCode, signal, this.timeouts.queryMs));
       this.environments.set(key, environment);
       this.log.info(`Kernel of ${notebook.uri.fsPath}: ${JSON.stringify(environment)}`);
     }
@@ -151,7 +157,7 @@ export class PlotFlow {
 
   async describe(kernel: CodeKernel, variable: string, settings: PlotwrightSettings, signal: AbortSignal): Promise<DataFrameDescription> {
     try {
-      const stdout = await run(kernel, describeCode(variable, settings.dataDescription, { sampleRows: settings.sendSampleRows }), signal);
+      const stdout = await run(kernel, describeCode(variable, settings.dataDescription, { sampleRows: settings.sendSampleRows }), signal, this.timeouts.queryMs);
       return parseDescription(stdout, variable, settings.dataDescription);
     } catch (error) {
       // Picked a moment ago, gone now: deleted, or the kernel restarted in between.
@@ -219,7 +225,7 @@ export class PlotFlow {
       report('Shortening the task…');
       task = (await shortenTask(model, this.templates, task, settings.taskDetail, signal)).task;
     }
-    let insertAt = options.insertAt ?? insertIndexBelowSelection(notebook);
+    let insertAt = options.insertAt ?? plotCellInsertIndex(notebook, variable);
     let consented = settings.runGeneratedCode === 'always';
     const askToRun = async (cell: vscode.NotebookCell) => {
       if (consented) {
@@ -261,7 +267,7 @@ export class PlotFlow {
           dataDescription: formatDescription(description),
           versions: versionsFor(library),
           maxRepairs: settings.maxRepairs,
-          timeoutMs: 120_000,
+          timeoutMs: this.timeouts.runMs,
           signal,
           onProgress: (stage, attempt) => report(`${stageText[stage]}${attempt > 0 ? ` (round ${attempt})` : ''}`),
         });

@@ -34,6 +34,20 @@ export const STANDIN: ExtensionSpec = {
   inputs: [KERNEL_DIR],
 };
 
+/**
+ * Microsoft's Jupyter extension (2025.4.1, the newest that installs in VS Code 1.100), as built into
+ * ../shared/vendor (see the README there). It finds Debian's python3 kernelspec by itself.
+ */
+export const JUPYTER_VSIX = join(REPO_ROOT, '..', 'shared', 'vendor', 'ms-toolsai.jupyter-2025.4.1-linux-x64.vsix');
+
+/** The real Jupyter extension's .vsix; throws a clear error when ../shared/vendor lacks it. */
+export function realJupyter(): string {
+  if (!existsSync(JUPYTER_VSIX)) {
+    throw new Error(`The Jupyter extension is not at ${JUPYTER_VSIX}: the e2e tests read it from ../shared/vendor beside the repository.`);
+  }
+  return JUPYTER_VSIX;
+}
+
 export const KERNEL_PROBE: ExtensionSpec = {
   folder: join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'kernel-probe'),
   entry: 'extension.ts',

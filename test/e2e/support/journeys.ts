@@ -59,3 +59,33 @@ export async function answerConsent(s: CodeServerSession, button: 'Run' | "Don't
   await s.screenshot(screenshot);
   await prompt.getByRole('button', { name: button, exact: true }).click();
 }
+
+/** Jupyter's modal "Do you want to grant Kernel access to the extension Plotwright?". */
+export function kernelAccessDialog(s: CodeServerSession): Locator {
+  return s.page.locator('.monaco-dialog-box', { hasText: 'grant Kernel access' });
+}
+
+/** Waits for Jupyter's consent dialog (shown on Plotwright's first kernel query), screenshots it, clicks the button. */
+export async function answerKernelAccess(
+  s: CodeServerSession,
+  button: 'Allow' | 'Deny' | 'Cancel',
+  screenshot?: string,
+  options: { delayMs?: number } = {},
+): Promise<void> {
+  const dialog = kernelAccessDialog(s);
+  await dialog.waitFor({ state: 'visible', timeout: 120_000 });
+  if (screenshot) {
+    await s.screenshot(screenshot);
+  }
+  if (options.delayMs) {
+    await s.page.waitForTimeout(options.delayMs);
+  }
+  await dialog.getByRole('button', { name: button, exact: true }).click();
+  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** Saves the active notebook and waits until its tab is no longer dirty, so the file on disk is the saved one. */
+export async function saveNotebook(s: CodeServerSession, name: string): Promise<void> {
+  await s.runCommand('File: Save');
+  await s.page.locator('.tabs-container .tab.dirty', { hasText: name }).waitFor({ state: 'detached', timeout: 30_000 });
+}
