@@ -3,16 +3,9 @@
 import * as vscode from 'vscode';
 import { LlmError } from '../llm/errors.js';
 import { CancelledError, KernelAccessError, KernelStateError, NoKernelError } from './apiKernel.js';
-import { NotRunError } from './notebookCellRunner.js';
+import { NotRunError, UserFixableError } from './flowErrors.js';
 
-export class UserFixableError extends Error {
-  constructor(
-    message: string,
-    readonly actions: Array<{ title: string; command: string; args?: unknown[] }>,
-  ) {
-    super(message);
-  }
-}
+export { UserFixableError } from './flowErrors.js';
 
 export function isCancellation(error: unknown): boolean {
   return (

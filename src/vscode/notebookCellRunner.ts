@@ -5,7 +5,10 @@ import type { AttemptRunner } from '../core/plotEngine.js';
 import { plotCellIndex, type CellOverview } from '../core/plotCellPosition.js';
 import type { ExecutionResult, KernelOutput } from '../kernel/kernel.js';
 import { resultFromOutputs, toKernelOutputs } from './outputs.js';
+import { NotRunError } from './flowErrors.js';
 import type { RunConsent } from './settings.js';
+
+export { NotRunError } from './flowErrors.js';
 
 export interface PlotCellHeader {
   task: string;
@@ -52,13 +55,6 @@ export function insertIndexBelowSelection(notebook: vscode.NotebookDocument): nu
 /** Asks whether to run inserted code in the user's kernel; true only for "Run". */
 export async function askRunConsent(question: string): Promise<boolean> {
   return (await vscode.window.showInformationMessage(question, 'Run', "Don't Run")) === 'Run';
-}
-
-/** Thrown when the user declines to run generated code; the cell stays in the notebook. */
-export class NotRunError extends Error {
-  constructor(readonly cell: vscode.NotebookCell) {
-    super('The generated code was inserted but not run.');
-  }
 }
 
 export class NotebookCellRunner implements AttemptRunner {

@@ -1,5 +1,7 @@
 // Journeys 1 and 3 (and the chat participant): from a live DataFrame and a sentence to a working cell.
-import * as vscode from 'vscode';
+// No vscode import at runtime: the kernel, the cells, the questions, the settings and the model come in
+// as PlotFlowDeps (built in src/extension.ts), so unit tests run the flow with fakes.
+import type * as vscode from 'vscode';
 import { describeCode, formatDescription, parseDescription, type DataFrameDescription } from '../core/describe.js';
 import {
   environmentCode,
@@ -13,15 +15,14 @@ import {
 import { generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../core/plotEngine.js';
 import { loadPromptTemplates, type PlotLibrary, type PromptTemplates } from '../core/prompts.js';
 import { streamText, type CodeKernel, type ExecutionResult } from '../kernel/kernel.js';
-import type { ChatModel } from '../llm/chatModel.js';
 import { CancelledError } from './apiKernel.js';
-import { chatModelFromSettings } from './chatModels.js';
-import { UserFixableError } from './errorPresenter.js';
-import { notebookKernel } from './jupyterKernel.js';
-import { askRunConsent, NotebookCellRunner, NotRunError, plotCellInsertIndex } from './notebookCellRunner.js';
+import { NotRunError, UserFixableError } from './flowErrors.js';
 import { outcomeSummary } from './outcomeSummary.js';
-import { readSettings, type PlotwrightSettings } from './settings.js';
-import { DEFAULT_TIMEOUTS, type FlowTimeouts } from './timeouts.js';
+import type { PlotFlowDeps } from './plotFlowPorts.js';
+import type { PlotwrightSettings } from './settingsSchema.js';
+import { signalFrom } from './signal.js';
+
+export { signalFrom } from './signal.js';
 
 /** Where the DataFrame's description comes from. */
 export type DataSource =
@@ -38,7 +39,7 @@ export interface PlotRequestOptions {
   libraries?: PlotLibrary[];
   /** Where the first new cell goes; by default below the cell that defines the DataFrame (see plotCellIndex). */
   insertAt?: number;
-  token: vscode.CancellationToken;
+  token: { readonly isCancellationRequested: boolean; onCancellationRequested(listener: () => void): unknown };
   progress?: (message: string) => void;
   /** Runs once the user allowed the generated cell, before it runs (e.g. the cell that loads a CSV). */
   beforeRun?: (signal?: AbortSignal) => Promise<void>;
@@ -60,16 +61,6 @@ export interface LibraryOutcome {
   cell?: vscode.NotebookCell;
   /** ok · failed after N repairs · wrong library · not run */
   summary: string;
-}
-
-/** The core takes AbortSignals; VS Code hands out CancellationTokens. */
-export function signalFrom(token: vscode.CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) {
-    controller.abort(new vscode.CancellationError());
-  }
-  token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
-  return controller.signal;
 }
 
 /** One of Plotwright's queries failed in the kernel. */
@@ -96,19 +87,12 @@ export class PlotFlow {
   private readonly environments = new Map<string, KernelEnvironment>();
   readonly templates: PromptTemplates;
 
-  constructor(
-    private readonly secrets: vscode.SecretStorage,
-    private readonly log: vscode.LogOutputChannel,
-    templatesDir: string,
-    private readonly modelFactory: (settings: PlotwrightSettings) => Promise<ChatModel> = (settings) =>
-      chatModelFromSettings(settings, this.secrets, this.log),
-    private readonly timeouts: FlowTimeouts = DEFAULT_TIMEOUTS,
-  ) {
-    this.templates = loadPromptTemplates(templatesDir);
+  constructor(private readonly deps: PlotFlowDeps) {
+    this.templates = loadPromptTemplates(deps.templatesDir);
   }
 
   async listDataFrames(kernel: CodeKernel, signal: AbortSignal): Promise<DataFrameInfo[]> {
-    return parseDataFrames(await run(kernel, listDataFramesCode, signal, this.timeouts.queryMs));
+    return parseDataFrames(await run(kernel, listDataFramesCode, signal, this.deps.timeouts.queryMs));
   }
 
   async pickDataFrame(kernel: CodeKernel, variable: string | undefined, signal: AbortSignal): Promise<string | undefined> {
@@ -125,20 +109,16 @@ export class PlotFlow {
     if (frames.length === 1) {
       return frames[0].name;
     }
-    const picked = await vscode.window.showQuickPick(
-      frames.map((f) => ({ label: f.name, description: `${f.rows.toLocaleString()} rows × ${f.columns.toLocaleString()} columns` })),
-      { title: 'Plotwright: which DataFrame?', placeHolder: 'Pick the DataFrame to plot' },
-    );
-    return picked?.label;
+    return this.deps.prompts.pickDataFrame(frames);
   }
 
   private async environment(notebook: vscode.NotebookDocument, kernel: CodeKernel, signal: AbortSignal): Promise<KernelEnvironment> {
     const key = notebook.uri.toString();
     let environment = this.environments.get(key);
     if (!environment) {
-      environment = parseEnvironment(await run(kernel, environmentCode, signal, this.timeouts.queryMs));
+      environment = parseEnvironment(await run(kernel, environmentCode, signal, this.deps.timeouts.queryMs));
       this.environments.set(key, environment);
-      this.log.info(`Kernel of ${notebook.uri.fsPath}: ${JSON.stringify(environment)}`);
+      this.deps.log.info(`Kernel of ${notebook.uri.fsPath}: ${JSON.stringify(environment)}`);
     }
     return environment;
   }
@@ -149,15 +129,15 @@ export class PlotFlow {
   }
 
   /** Which of these packages the notebook's kernel cannot import now (asked again, not remembered). */
-  async missingInKernel(notebook: vscode.NotebookDocument, packages: string[], token: vscode.CancellationToken): Promise<string[]> {
+  async missingInKernel(notebook: vscode.NotebookDocument, packages: string[], token: PlotRequestOptions['token']): Promise<string[]> {
     this.forgetEnvironment(notebook);
-    const environment = await this.environment(notebook, await notebookKernel(notebook), signalFrom(token));
+    const environment = await this.environment(notebook, await this.deps.kernels.kernelFor(notebook), signalFrom(token));
     return packages.filter((name) => !(environment as Record<string, string | null | undefined>)[name]);
   }
 
   async describe(kernel: CodeKernel, variable: string, settings: PlotwrightSettings, signal: AbortSignal): Promise<DataFrameDescription> {
     try {
-      const stdout = await run(kernel, describeCode(variable, settings.dataDescription, { sampleRows: settings.sendSampleRows }), signal, this.timeouts.queryMs);
+      const stdout = await run(kernel, describeCode(variable, settings.dataDescription, { sampleRows: settings.sendSampleRows }), signal, this.deps.timeouts.queryMs);
       return parseDescription(stdout, variable, settings.dataDescription);
     } catch (error) {
       // Picked a moment ago, gone now: deleted, or the kernel restarted in between.
@@ -169,14 +149,7 @@ export class PlotFlow {
   }
 
   private async askTask(variable: string, given: string | undefined): Promise<string | undefined> {
-    const task =
-      given ??
-      (await vscode.window.showInputBox({
-        title: `Plotwright: plot ${variable}`,
-        prompt: 'What should the plot show? A sentence is enough.',
-        placeHolder: 'e.g. histogram of price by region',
-        ignoreFocusOut: true,
-      }));
+    const task = given ?? (await this.deps.prompts.askTask(variable));
     return task?.trim() ? task : undefined;
   }
 
@@ -187,7 +160,7 @@ export class PlotFlow {
       const task = await this.askTask(source.variable, options.task);
       return task ? { variable: source.variable, task, description: source.description } : undefined;
     }
-    const kernel = await notebookKernel(options.notebook);
+    const kernel = await this.deps.kernels.kernelFor(options.notebook);
     const variable = await this.pickDataFrame(kernel, source.variable, signal);
     const task = variable && (await this.askTask(variable, options.task));
     if (!variable || !task) {
@@ -212,7 +185,7 @@ export class PlotFlow {
     const { notebook, token } = options;
     const report = options.progress ?? (() => undefined);
     const signal = signalFrom(token);
-    const settings = readSettings(notebook.uri);
+    const settings = this.deps.settings(notebook);
     const libraries = options.libraries ?? [settings.library];
     const prepared = await this.prepare(options, settings, libraries, signal);
     if (!prepared) {
@@ -220,18 +193,18 @@ export class PlotFlow {
     }
     const { variable, description, environment } = prepared;
     let task = prepared.task;
-    const model = await this.modelFactory(settings);
+    const model = await this.deps.models(settings);
     if (settings.taskDetail !== 'full') {
       report('Shortening the task…');
       task = (await shortenTask(model, this.templates, task, settings.taskDetail, signal)).task;
     }
-    let insertAt = options.insertAt ?? plotCellInsertIndex(notebook, variable);
+    let insertAt = options.insertAt ?? this.deps.cells.insertIndex(notebook, variable);
     let consented = settings.runGeneratedCode === 'always';
     const askToRun = async (cell: vscode.NotebookCell) => {
       if (consented) {
         return true;
       }
-      consented = await askRunConsent(
+      consented = await this.deps.prompts.askRunConsent(
         `Plotwright inserted generated code in cell ${cell.index + 1}. Run it in your kernel?${options.consentNote ? ` ${options.consentNote}` : ''} Its repairs will run too.`,
       );
       return consented;
@@ -246,14 +219,14 @@ export class PlotFlow {
       };
     const results: LibraryOutcome[] = [];
     for (const library of libraries) {
-      const runner = new NotebookCellRunner(
+      const runner = this.deps.cells.runner({
         notebook,
         insertAt,
-        { task, model: model.model, library },
-        settings.runGeneratedCode,
+        header: { task, model: model.model, library },
+        consent: settings.runGeneratedCode,
         askToRun,
-        options.beforeRun,
-      );
+        beforeRun: options.beforeRun,
+      });
       const stageText: Record<PlotStage, string> = {
         'asking-model': `Asking ${model.model} (${library})…`,
         running: 'Running the cell…',
@@ -267,7 +240,7 @@ export class PlotFlow {
           dataDescription: formatDescription(description),
           versions: versionsFor(library),
           maxRepairs: settings.maxRepairs,
-          timeoutMs: this.timeouts.runMs,
+          timeoutMs: this.deps.timeouts.runMs,
           signal,
           onProgress: (stage, attempt) => report(`${stageText[stage]}${attempt > 0 ? ` (round ${attempt})` : ''}`),
         });
@@ -301,16 +274,7 @@ export class PlotFlow {
       latencyMs: info.outcome.timings,
       ok: info.outcome.ok,
     };
-    const current = cell.metadata as { metadata?: Record<string, unknown> } & Record<string, unknown>;
-    const edit = new vscode.WorkspaceEdit();
-    edit.set(cell.notebook.uri, [
-      vscode.NotebookEdit.updateCellMetadata(cell.index, {
-        ...current,
-        // The ipynb serializer keeps a cell's own metadata under `metadata`.
-        metadata: { ...(current.metadata ?? {}), plotwright: provenance },
-      }),
-    ]);
-    await vscode.workspace.applyEdit(edit);
+    await this.deps.cells.recordProvenance(cell, provenance);
   }
 }
 
