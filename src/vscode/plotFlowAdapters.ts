@@ -12,18 +12,51 @@ export const notebookCells: CellExecutor = {
   runner: (request) =>
     new NotebookCellRunner(request.notebook, request.insertAt, request.header, request.consent, request.askToRun, request.beforeRun),
   async recordProvenance(cell, provenance) {
-    const current = cell.metadata as { metadata?: Record<string, unknown> } & Record<string, unknown>;
-    const edit = new vscode.WorkspaceEdit();
-    edit.set(cell.notebook.uri, [
-      vscode.NotebookEdit.updateCellMetadata(cell.index, {
-        ...current,
-        // The ipynb serializer keeps a cell's own metadata under `metadata`.
-        metadata: { ...(current.metadata ?? {}), plotwright: provenance },
-      }),
-    ]);
-    await vscode.workspace.applyEdit(edit);
+    // VS Code's ipynb serializer answers a finished execution with its own metadata edit (execution_count),
+    // computed from the metadata it saw then: written before that edit lands, the provenance is overwritten.
+    await serializerCaughtUp(cell, SERIALIZER_WAIT_MS);
+    const write = async () => {
+      const current = cell.metadata as { metadata?: Record<string, unknown> } & Record<string, unknown>;
+      const edit = new vscode.WorkspaceEdit();
+      edit.set(cell.notebook.uri, [
+        vscode.NotebookEdit.updateCellMetadata(cell.index, {
+          ...current,
+          // The ipynb serializer keeps a cell's own metadata under `metadata`.
+          metadata: { ...(current.metadata ?? {}), plotwright: provenance },
+        }),
+      ]);
+      await vscode.workspace.applyEdit(edit);
+    };
+    await write();
   },
 };
+
+/** How long the ipynb serializer gets to record a finished execution in the cell's metadata. */
+const SERIALIZER_WAIT_MS = 5_000;
+
+/** Resolves once the cell's metadata records its last execution (execution_count), or after waitMs. */
+function serializerCaughtUp(cell: vscode.NotebookCell, waitMs: number): Promise<void> {
+  const recorded = () => {
+    const order = cell.executionSummary?.executionOrder;
+    return order === undefined || (cell.metadata as { execution_count?: number | null }).execution_count === order;
+  };
+  if (recorded()) {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve();
+    };
+    const timer = setTimeout(done, waitMs);
+    const listener = vscode.workspace.onDidChangeNotebookDocument((event) => {
+      if (event.notebook === cell.notebook && recorded()) {
+        done();
+      }
+    });
+  });
+}
 
 export const windowPrompts: FlowPrompts = {
   async pickDataFrame(frames: DataFrameInfo[]) {

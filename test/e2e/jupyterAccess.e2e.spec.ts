@@ -9,7 +9,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
 import { startCodeServer, type CodeServerSession, type NotebookCellInfo } from './support/codeServer.js';
 import { packagePlotwright, realJupyter } from './support/extensions.js';
-import { answerKernelAccess, copyWorkspace, kernelAccessDialog, RUN_TIMEOUT_MS, saveNotebook, tearDown, toast, typeTask } from './support/journeys.js';
+import { answerKernelAccess, copyWorkspace, runAllCells, kernelAccessDialog, RUN_TIMEOUT_MS, saveNotebook, tearDown, toast, typeTask } from './support/journeys.js';
 
 const fence = '```';
 const answer = (code: string) => `Here you go.\n${fence}python\n${code}\n${fence}`;
@@ -79,7 +79,7 @@ describe('Plotwright with the real Jupyter extension: Deny', { timeout: 600_000 
     });
     await session.openFile('sales.ipynb');
     await session.waitForCells((cells) => cells.length === 3, { message: 'the notebook did not open' });
-    await session.runCommand('Notebook: Run All');
+    await runAllCells(session);
     await session.waitForCells((c) => c[2]?.outputs.images === 1, { timeoutMs: RUN_TIMEOUT_MS, message: 'the notebook did not run' });
   });
 
@@ -158,7 +158,7 @@ describe('Plotwright with the real Jupyter extension: consent, cancel, insert po
     const s = session as CodeServerSession;
     await s.openFile('consent.ipynb');
     await s.waitForCells((cells) => cells.length === 3, { message: 'consent.ipynb did not open' });
-    await s.runCommand('Notebook: Run All');
+    await runAllCells(s);
     await s.waitForCells((c) => c[2]?.outputs.images === 1, { timeoutMs: RUN_TIMEOUT_MS, message: 'consent.ipynb did not run' });
     await s.runCommand('Plotwright: Plot DataFrame…');
     await answerKernelAccess(s, 'Cancel', 'consent-cancel-dialog');
@@ -177,7 +177,7 @@ describe('Plotwright with the real Jupyter extension: consent, cancel, insert po
     await s.openFile('sales.ipynb');
     await s.waitForCells((cells) => cells.length === 5, { message: 'sales.ipynb did not open' });
     // Run All leaves the selection on the markdown title, where an opened notebook has it.
-    await s.runCommand('Notebook: Run All');
+    await runAllCells(s);
     await s.waitForCells((c) => c[4]?.outputs.images === 1, { timeoutMs: RUN_TIMEOUT_MS, message: 'sales.ipynb did not run' });
     mock.enqueue({ content: answer('import matplotlib.pyplot as plt\nplt.bar(df["region"], df["sales"])\nplt.title("below df")\nplt.show()') });
     await s.runCommand('Plotwright: Plot DataFrame…');

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
 import { startCodeServer, type CodeServerSession } from './support/codeServer.js';
 import { packagePlotwright, realJupyter } from './support/extensions.js';
-import { answerKernelAccess, RUN_TIMEOUT_MS, saveNotebook, toast, typeTask } from './support/journeys.js';
+import { answerKernelAccess, pickKernelIfAsked, RUN_TIMEOUT_MS, saveNotebook, toast, typeTask } from './support/journeys.js';
 import { REPO_ROOT } from './support/paths.js';
 
 /** The user's cells; the tests run them one at a time. */
@@ -86,6 +86,7 @@ describe('Plotwright when the kernel is in trouble', { timeout: 900_000 }, () =>
   it('says the picked DataFrame no longer exists when it was deleted before the description ran', async () => {
     const s = session as CodeServerSession;
     await runCell(s, 0);
+    await pickKernelIfAsked(s);
     await s.waitForCells((c) => c[0]?.state === 'success', { timeoutMs: RUN_TIMEOUT_MS, message: 'cell 1 did not run' });
     await runCell(s, 1);
     await s.waitForCells((c) => c[1]?.state === 'success', { timeoutMs: 60_000, message: 'cell 2 did not run' });

@@ -27,11 +27,47 @@ export function copyWorkspace(prefix: string): string {
   return workspace;
 }
 
+/**
+ * After the first run of a notebook's cells: when Jupyter had not yet chosen the notebook's kernel (it is
+ * still starting up), VS Code asks for one, as it would a user. Pick Jupyter's python3 kernelspec then;
+ * return once a cell runs.
+ */
+export async function pickKernelIfAsked(s: CodeServerSession, timeoutMs = 120_000): Promise<void> {
+  const picker = s.page.locator('.quick-input-widget', { hasText: 'kernel' });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const cells = await s.notebookCells();
+    if (cells.some((c) => c.kind === 'code' && c.state !== undefined && c.state !== 'pending')) {
+      return;
+    }
+    if (await picker.isVisible()) {
+      await s.screenshot('kernel-picker');
+      const rows = picker.locator('.quick-input-list .monaco-list-row');
+      const python = rows.filter({ hasText: 'Python 3' });
+      if (await python.count()) {
+        await python.first().click();
+      } else {
+        await rows.filter({ hasText: 'Jupyter Kernel' }).first().click();
+      }
+    }
+    if (Date.now() > deadline) {
+      throw new Error('No cell started running, and no kernel picker came up');
+    }
+    await s.page.waitForTimeout(500);
+  }
+}
+
+/** Runs every cell of the visible notebook (through the kernel picker, if Jupyter asks). */
+export async function runAllCells(s: CodeServerSession): Promise<void> {
+  await s.runCommand('Notebook: Run All');
+  await pickKernelIfAsked(s);
+}
+
 /** Opens sales.ipynb and runs it: `df` exists and the kernel is the notebook's. */
 export async function runSalesNotebook(s: CodeServerSession): Promise<void> {
   await s.openFile('sales.ipynb');
   await s.waitForCells((cells) => cells.length === 3, { message: 'the notebook did not open' });
-  await s.runCommand('Notebook: Run All');
+  await runAllCells(s);
   await s.waitForCells((c) => c[2]?.outputs.images === 1, { timeoutMs: RUN_TIMEOUT_MS, message: 'the notebook did not run' });
 }
 
