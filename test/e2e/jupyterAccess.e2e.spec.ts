@@ -192,8 +192,7 @@ describe('Plotwright with the real Jupyter extension: consent, cancel, insert po
     assert.match(cells[3].text, /df = pd\.DataFrame/);
     await toast(s, 'plot ready').waitFor({ timeout: 30_000 });
     // The saved file has every cell (the page renders only those in view): the plot sits between df and the bar chart.
-    await saveNotebook(s, 'sales.ipynb');
-    const saved = JSON.parse(readFileSync(join(workspace, 'sales.ipynb'), 'utf8')) as { cells: Array<{ source: string[] | string; metadata: { plotwright?: unknown } }> };
+    const saved = await saveNotebook(s, join(workspace, 'sales.ipynb'));
     const sources = saved.cells.map((c) => [c.source].flat().join(''));
     assert.equal(sources.length, 6);
     assert.match(sources[3], /df = pd\.DataFrame/);

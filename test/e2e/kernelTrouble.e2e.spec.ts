@@ -3,7 +3,7 @@
 // button that fixes it, and no user cell is lost. The kernel runs with seaborn hidden from imports
 // (fixtures/hide-modules on PYTHONPATH), as if it were not installed in the kernel's environment.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -76,8 +76,7 @@ describe('Plotwright when the kernel is in trouble', { timeout: 900_000 }, () =>
 
   /** The saved notebook still has every user cell, unchanged. */
   async function assertUserCellsKept(s: CodeServerSession): Promise<string[]> {
-    await saveNotebook(s, 'trouble.ipynb');
-    const saved = JSON.parse(readFileSync(join(workspace, 'trouble.ipynb'), 'utf8')) as { cells: Array<{ source: string[] | string }> };
+    const saved = await saveNotebook(s, join(workspace, 'trouble.ipynb'));
     const sources = saved.cells.map((c) => [c.source].flat().join(''));
     assert.deepEqual(sources.slice(0, USER_CELLS.length), USER_CELLS);
     return sources;

@@ -1,8 +1,8 @@
 // Steps the end-to-end journeys share: a workspace with the sample notebook, running it, asking for a
 // plot through the palette, and answering the consent prompt.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import type { CodeServerSession } from './codeServer.js';
 import { REPO_ROOT } from './paths.js';
@@ -120,8 +120,34 @@ export async function answerKernelAccess(
   await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
-/** Saves the active notebook and waits until its tab is no longer dirty, so the file on disk is the saved one. */
-export async function saveNotebook(s: CodeServerSession, name: string): Promise<void> {
+export interface SavedNotebook {
+  cells: Array<{ cell_type: string; source: string[] | string; metadata: Record<string, unknown>; outputs?: Array<{ output_type: string; data?: Record<string, unknown> }> }>;
+}
+
+/**
+ * Saves the active notebook (file `path`, tab `name`) and returns the file as saved: waits for the tab to
+ * lose its dirty mark and for the file to change and hold a whole notebook (the serializer writes it in
+ * pieces, so a read in between sees half a file).
+ */
+export async function saveNotebook(s: CodeServerSession, path: string): Promise<SavedNotebook> {
+  const before = statSync(path).mtimeMs;
+  const dirtyTab = s.page.locator('.tabs-container .tab.dirty', { hasText: basename(path) });
+  // A notebook with nothing to save is not written again.
+  const changed = (await dirtyTab.count()) > 0;
   await s.runCommand('File: Save');
-  await s.page.locator('.tabs-container .tab.dirty', { hasText: name }).waitFor({ state: 'detached', timeout: 30_000 });
+  await dirtyTab.waitFor({ state: 'detached', timeout: 30_000 });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (!changed || statSync(path).mtimeMs !== before) {
+      try {
+        return JSON.parse(readFileSync(path, 'utf8')) as SavedNotebook;
+      } catch {
+        // still being written
+      }
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${path} was not saved`);
+    }
+    await s.page.waitForTimeout(100);
+  }
 }
