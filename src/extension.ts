@@ -8,11 +8,24 @@ import { registerDrawingCommand } from './vscode/drawingCommand.js';
 import { ErrorPresenter } from './vscode/errorPresenter.js';
 import { PlotFlow } from './vscode/plotFlow.js';
 import { BenchmarkReportPanels } from './vscode/reportPanel.js';
+import { chatModelFromSettings } from './vscode/chatModels.js';
+import { timeoutsFromEnv } from './vscode/timeouts.js';
+import { jupyterKernels, notebookCells, windowPrompts } from './vscode/plotFlowAdapters.js';
+import { readSettings } from './vscode/settings.js';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Plotwright', { log: true });
   context.subscriptions.push(log);
-  const flow = new PlotFlow(context.secrets, log, join(context.extensionPath, 'prompts'));
+  const flow = new PlotFlow({
+    kernels: jupyterKernels,
+    cells: notebookCells,
+    prompts: windowPrompts,
+    settings: (notebook) => readSettings(notebook?.uri),
+    models: (settings) => chatModelFromSettings(settings, context.secrets, log),
+    timeouts: timeoutsFromEnv(process.env),
+    log,
+    templatesDir: join(context.extensionPath, 'prompts'),
+  });
   const errors = new ErrorPresenter(log);
   registerCommands(context, flow, errors, log);
   const reports = new BenchmarkReportPanels(context.extensionUri, log);

@@ -15,6 +15,12 @@ import { readSettings } from './settings.js';
 /** Reading more than this in the extension host would stall it; the kernel reads the whole file anyway. */
 const MAX_CSV_BYTES = 200 * 1024 * 1024;
 
+/** nbformat metadata of a notebook for Jupyter's standard `python3` kernelspec. */
+const PYTHON3_NOTEBOOK_METADATA = {
+  kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' },
+  language_info: { name: 'python' },
+};
+
 function activeNotebook(): vscode.NotebookDocument {
   const notebook = vscode.window.activeNotebookEditor?.notebook;
   if (!notebook) {
@@ -119,11 +125,12 @@ export function registerCommands(
     if (!task?.trim()) {
       return undefined;
     }
-    const loadCode = `${table.loadCode}\ndf.head()`;
-    const notebook = await vscode.workspace.openNotebookDocument(
-      'jupyter-notebook',
-      new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, loadCode, 'python')]),
-    );
+    const loadCode = `${table.loadCode}
+df.head()`;
+    const data = new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, loadCode, 'python')]);
+    // Jupyter picks the kernel a notebook's kernelspec names: without one, running the first cell asks.
+    data.metadata = { cells: [], metadata: PYTHON3_NOTEBOOK_METADATA, nbformat: 4, nbformat_minor: 5 };
+    const notebook = await vscode.workspace.openNotebookDocument('jupyter-notebook', data);
     await vscode.window.showNotebookDocument(notebook);
     const results = await withProgress('Plotwright', (report, token) => {
       let loaded = false;

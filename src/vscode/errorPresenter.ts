@@ -2,21 +2,15 @@
 // anything else is logged and shown once.
 import * as vscode from 'vscode';
 import { LlmError } from '../llm/errors.js';
-import { KernelStateError, NoKernelError } from './jupyterKernel.js';
-import { NotRunError } from './notebookCellRunner.js';
+import { CancelledError, KernelAccessError, KernelStateError, NoKernelError } from './apiKernel.js';
+import { NotRunError, UserFixableError } from './flowErrors.js';
 
-export class UserFixableError extends Error {
-  constructor(
-    message: string,
-    readonly actions: Array<{ title: string; command: string; args?: unknown[] }>,
-  ) {
-    super(message);
-  }
-}
+export { UserFixableError } from './flowErrors.js';
 
 export function isCancellation(error: unknown): boolean {
   return (
     error instanceof vscode.CancellationError ||
+    error instanceof CancelledError ||
     (error instanceof LlmError && error.kind === 'cancelled') ||
     (error instanceof Error && (error.name === 'AbortError' || error.message === 'Cancelled'))
   );
@@ -26,6 +20,9 @@ export function isCancellation(error: unknown): boolean {
 export function fixFor(error: unknown): UserFixableError | undefined {
   if (error instanceof UserFixableError) {
     return error;
+  }
+  if (error instanceof KernelAccessError) {
+    return new UserFixableError(error.message, [{ title: 'Manage Access to Kernels', command: 'jupyter.manageAccessToKernels' }]);
   }
   if (error instanceof NoKernelError) {
     return error.reason === 'no-jupyter'

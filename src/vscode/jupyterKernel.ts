@@ -2,31 +2,10 @@
 // count and history alone, and Plotwright's snippets leave no names behind.
 import type { Jupyter, Kernel } from '@vscode/jupyter-extension';
 import * as vscode from 'vscode';
-import type { CodeKernel, ExecuteOptions, ExecutionResult, KernelOutput } from '../kernel/kernel.js';
-import { resultFromOutputs, toKernelOutputs } from './outputs.js';
+import { ApiKernel, isDead, KernelStateError, NoKernelError, type ApiKernelLike } from './apiKernel.js';
+import { isPythonNotebook } from './kernelLanguage.js';
 
-export class NoKernelError extends Error {
-  constructor(readonly reason: 'no-jupyter' | 'no-kernel' | 'not-python') {
-    super(
-      reason === 'no-jupyter'
-        ? 'The Jupyter extension (ms-toolsai.jupyter) is not available.'
-        : reason === 'no-kernel'
-          ? 'This notebook has no running kernel yet. Select a Python kernel and run a cell first.'
-          : "This notebook's kernel is not Python.",
-    );
-  }
-}
-
-/** The kernel cannot take Plotwright's request now: busy with a cell, or dead (its variables gone). */
-export class KernelStateError extends Error {
-  constructor(readonly state: 'busy' | 'dead') {
-    super(
-      state === 'busy'
-        ? "The notebook's kernel is busy running a cell. Wait for it to finish, or interrupt it, then try again."
-        : "The notebook's kernel died, and its variables with it. Restart the kernel, then run the cells that create your DataFrame.",
-    );
-  }
-}
+export { KernelAccessError, KernelStateError, NoKernelError } from './apiKernel.js';
 
 /** A cell that is finishing gets this long before the kernel counts as busy. */
 const BUSY_GRACE_MS = 2_000;
@@ -51,10 +30,6 @@ function settledStatus(kernel: Kernel, graceMs: number): Promise<Kernel['status'
   });
 }
 
-function isDead(status: Kernel['status']): boolean {
-  return status === 'dead' || status === 'terminating';
-}
-
 export async function jupyterApi(): Promise<Jupyter> {
   const extension = vscode.extensions.getExtension<Jupyter>('ms-toolsai.jupyter');
   if (!extension) {
@@ -63,12 +38,22 @@ export async function jupyterApi(): Promise<Jupyter> {
   return extension.isActive ? extension.exports : await extension.activate();
 }
 
-export async function notebookKernel(notebook: vscode.NotebookDocument): Promise<NotebookApiKernel> {
+/** The notebook's Python kernel, idle and alive; throws what the user can fix otherwise. */
+export async function notebookKernel(notebook: vscode.NotebookDocument): Promise<ApiKernel> {
   const kernel = await (await jupyterApi()).kernels.getKernel(notebook.uri);
   if (!kernel) {
     throw new NoKernelError('no-kernel');
   }
-  if (kernel.language && kernel.language.toLowerCase() !== 'python') {
+  // A remote Jupyter session reports "python" whatever it runs: the notebook's own languages count too.
+  const metadata = notebook.metadata as { metadata?: NotebookMetadata } & NotebookMetadata;
+  const meta = metadata.metadata ?? metadata;
+  const python = isPythonNotebook({
+    kernelLanguage: kernel.language,
+    kernelspecLanguage: meta.kernelspec?.language,
+    languageInfo: meta.language_info?.name,
+    cellLanguages: notebook.getCells().flatMap((cell) => (cell.kind === vscode.NotebookCellKind.Code ? [cell.document.languageId] : [])),
+  });
+  if (!python) {
     throw new NoKernelError('not-python');
   }
   // Plotwright's queries would queue behind a running cell, and cancelling them would interrupt it.
@@ -79,51 +64,17 @@ export async function notebookKernel(notebook: vscode.NotebookDocument): Promise
   if (isDead(status)) {
     throw new KernelStateError('dead');
   }
-  return new NotebookApiKernel(kernel, notebook);
+  return new ApiKernel(
+    kernel as ApiKernelLike,
+    vscode.Uri.joinPath(notebook.uri, '..').fsPath,
+    () => new vscode.CancellationTokenSource(),
+    async () => {
+      await vscode.commands.executeCommand('jupyter.restartkernel', notebook.uri);
+    },
+  );
 }
 
-export class NotebookApiKernel implements CodeKernel {
-  constructor(
-    private readonly kernel: Kernel,
-    private readonly notebook: vscode.NotebookDocument,
-  ) {}
-
-  get cwd(): string {
-    return vscode.Uri.joinPath(this.notebook.uri, '..').fsPath;
-  }
-
-  get status(): string {
-    return this.kernel.status;
-  }
-
-  async execute(code: string, options: ExecuteOptions = {}): Promise<ExecutionResult> {
-    if (isDead(this.kernel.status)) {
-      throw new KernelStateError('dead');
-    }
-    const started = Date.now();
-    const source = new vscode.CancellationTokenSource();
-    const onAbort = () => source.cancel();
-    options.signal?.addEventListener('abort', onAbort);
-    const timer = options.timeoutMs ? setTimeout(() => source.cancel(), options.timeoutMs) : undefined;
-    const outputs: KernelOutput[] = [];
-    try {
-      for await (const output of this.kernel.executeCode(code, source.token)) {
-        outputs.push(...toKernelOutputs(output.items));
-      }
-    } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      source.dispose();
-    }
-    const status = options.signal?.aborted ? 'cancelled' : source.token.isCancellationRequested ? 'timeout' : undefined;
-    return resultFromOutputs(outputs, Date.now() - started, status);
-  }
-
-  async restart(): Promise<void> {
-    await vscode.commands.executeCommand('jupyter.restartkernel', this.notebook.uri);
-  }
-
-  async dispose(): Promise<void> {
-    // The kernel belongs to the notebook, not to Plotwright.
-  }
+interface NotebookMetadata {
+  kernelspec?: { language?: string };
+  language_info?: { name?: string };
 }

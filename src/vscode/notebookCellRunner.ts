@@ -1,10 +1,14 @@
-// Runs each attempt as a real notebook cell: inserted below the active cell, edited in place by repairs,
+// Runs each attempt as a real notebook cell: inserted below the cell that made the DataFrame, edited in place by repairs,
 // executed with VS Code's notebook execution, judged by the outputs the cell ends up with.
 import * as vscode from 'vscode';
 import type { AttemptRunner } from '../core/plotEngine.js';
+import { plotCellIndex, type CellOverview } from '../core/plotCellPosition.js';
 import type { ExecutionResult, KernelOutput } from '../kernel/kernel.js';
 import { resultFromOutputs, toKernelOutputs } from './outputs.js';
+import { NotRunError } from './flowErrors.js';
 import type { RunConsent } from './settings.js';
+
+export { NotRunError } from './flowErrors.js';
 
 export interface PlotCellHeader {
   task: string;
@@ -24,22 +28,33 @@ export function cellSource(header: CellHeader, code: string): string {
   return `# Plotwright: ${shown}\n# model: ${header.model} · library: ${header.library}\n${code.trimEnd()}\n`;
 }
 
-/** Where a new cell goes: below the selection of the notebook's editor, else at the end. */
-export function insertIndexBelowSelection(notebook: vscode.NotebookDocument): number {
+function overview(notebook: vscode.NotebookDocument): CellOverview[] {
+  return notebook.getCells().map((cell) => ({
+    kind: cell.kind === vscode.NotebookCellKind.Code ? 'code' : 'markup',
+    source: cell.document.getText(),
+    executionOrder: cell.executionSummary?.executionOrder,
+  }));
+}
+
+function selectedIndex(notebook: vscode.NotebookDocument): number | undefined {
   const editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook === notebook);
-  return Math.min(editor ? editor.selection.end : notebook.cellCount, notebook.cellCount);
+  const selection = editor?.selection;
+  return selection && selection.end > selection.start ? selection.end - 1 : undefined;
+}
+
+/** Where a generated cell goes: below the cell that defined `variable`, else below the selected code cell, else at the end. */
+export function plotCellInsertIndex(notebook: vscode.NotebookDocument, variable: string | undefined): number {
+  return plotCellIndex(overview(notebook), variable, selectedIndex(notebook));
+}
+
+/** Where a new cell goes when no DataFrame is involved: below the selected code cell, else at the end. */
+export function insertIndexBelowSelection(notebook: vscode.NotebookDocument): number {
+  return plotCellInsertIndex(notebook, undefined);
 }
 
 /** Asks whether to run inserted code in the user's kernel; true only for "Run". */
 export async function askRunConsent(question: string): Promise<boolean> {
   return (await vscode.window.showInformationMessage(question, 'Run', "Don't Run")) === 'Run';
-}
-
-/** Thrown when the user declines to run generated code; the cell stays in the notebook. */
-export class NotRunError extends Error {
-  constructor(readonly cell: vscode.NotebookCell) {
-    super('The generated code was inserted but not run.');
-  }
 }
 
 export class NotebookCellRunner implements AttemptRunner {
@@ -99,48 +114,88 @@ function outputsOf(cell: vscode.NotebookCell): KernelOutput[] {
   return cell.outputs.flatMap((output) => toKernelOutputs(output.items));
 }
 
-/** Executes a cell and waits until its execution summary says it finished. */
+/** After a stop request, how long the cell gets to end before the kernel is interrupted, and then before giving up on it. */
+const STOP_GRACE_MS = 5_000;
+
+/** The cell as the notebook has it now (its index moves when cells are inserted or deleted above it). */
+function currentCell(notebook: vscode.NotebookDocument, cell: vscode.NotebookCell): vscode.NotebookCell | undefined {
+  const uri = cell.document.uri.toString();
+  return notebook.getCells().find((c) => c.document.uri.toString() === uri);
+}
+
+/**
+ * Executes a cell and waits until its execution summary says it finished, the timeout passes or the
+ * signal aborts. `notebook.cell.execute` itself resolves only when the cell ends (a `while True: pass`
+ * never does), so it is raced, never awaited alone; a stopped cell is cancelled, then its kernel interrupted.
+ */
 export async function executeCell(cell: vscode.NotebookCell, timeoutMs: number, signal?: AbortSignal): Promise<ExecutionResult> {
-  const started = Date.now();
   const notebook = cell.notebook;
-  const range = { start: cell.index, end: cell.index + 1 };
-  let finished!: () => void;
-  const done = new Promise<void>((resolve) => {
-    finished = resolve;
-  });
+  if (signal?.aborted) {
+    return stoppedResult(cell, 0, 'cancelled', timeoutMs);
+  }
+  const started = Date.now();
   const isDone = () => {
-    const summary = cell.executionSummary;
+    const summary = (currentCell(notebook, cell) ?? cell).executionSummary;
     return summary?.success !== undefined && (summary.timing?.endTime ?? 0) >= started - 1000;
   };
+  let finished!: () => void;
+  const done = new Promise<'done'>((resolve) => {
+    finished = () => resolve('done');
+  });
   const listener = vscode.workspace.onDidChangeNotebookDocument((event) => {
     if (event.notebook === notebook && isDone()) {
       finished();
     }
   });
-  const onAbort = () => finished();
-  signal?.addEventListener('abort', onAbort);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<'cancelled'>((resolve) => {
+    onAbort = () => resolve('cancelled');
+    signal?.addEventListener('abort', onAbort);
+  });
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
   try {
-    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [range], document: notebook.uri });
-    const outcome = isDone() ? 'done' : await Promise.race([done.then(() => 'done' as const), timedOut]);
-    if (outcome === 'timeout' || signal?.aborted) {
-      await vscode.commands.executeCommand('notebook.cell.cancelExecution', { ranges: [range], document: notebook.uri });
-      const status = signal?.aborted ? 'cancelled' : 'timeout';
-      const result = resultFromOutputs(outputsOf(cell), Date.now() - started, status);
-      result.error = {
-        ename: status === 'timeout' ? 'TimeoutError' : 'Cancelled',
-        evalue: status === 'timeout' ? `Execution timed out after ${Math.round(timeoutMs / 1000)} s and was interrupted` : 'Cancelled',
-        traceback: [],
-      };
-      return result;
+    const execution = Promise.resolve(
+      vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: cell.index, end: cell.index + 1 }], document: notebook.uri }),
+    ).then(() => (isDone() ? ('done' as const) : done));
+    const outcome = await Promise.race([execution, done, timedOut, aborted]);
+    if (outcome === 'done') {
+      return resultFromOutputs(outputsOf(currentCell(notebook, cell) ?? cell), Date.now() - started);
     }
-    return resultFromOutputs(outputsOf(cell), Date.now() - started);
+    await stopCell(notebook, cell, isDone, done);
+    return stoppedResult(currentCell(notebook, cell) ?? cell, Date.now() - started, outcome, timeoutMs);
   } finally {
     clearTimeout(timer);
     listener.dispose();
-    signal?.removeEventListener('abort', onAbort);
+    if (onAbort) {
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
+}
+
+/** Cancels the cell's execution (Jupyter interrupts the kernel for it); interrupts the kernel itself if the cell still runs. */
+async function stopCell(notebook: vscode.NotebookDocument, cell: vscode.NotebookCell, isDone: () => boolean, done: Promise<'done'>): Promise<void> {
+  const waitForEnd = (ms: number) =>
+    Promise.race([done.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(isDone()), ms))]);
+  const now = currentCell(notebook, cell);
+  if (now) {
+    await vscode.commands.executeCommand('notebook.cell.cancelExecution', { ranges: [{ start: now.index, end: now.index + 1 }], document: notebook.uri });
+  }
+  if (isDone() || (await waitForEnd(STOP_GRACE_MS))) {
+    return;
+  }
+  await Promise.resolve(vscode.commands.executeCommand('jupyter.interruptkernel', { notebookEditor: { notebookUri: notebook.uri } })).catch(() => undefined);
+  await waitForEnd(STOP_GRACE_MS);
+}
+
+function stoppedResult(cell: vscode.NotebookCell, durationMs: number, status: 'timeout' | 'cancelled', timeoutMs: number): ExecutionResult {
+  const result = resultFromOutputs(outputsOf(cell), durationMs, status);
+  result.error = {
+    ename: status === 'timeout' ? 'TimeoutError' : 'Cancelled',
+    evalue: status === 'timeout' ? `Execution timed out after ${Math.round(timeoutMs / 1000)} s and was interrupted` : 'Cancelled',
+    traceback: [],
+  };
+  return result;
 }

@@ -1,5 +1,7 @@
 // Journeys 1 and 3 (and the chat participant): from a live DataFrame and a sentence to a working cell.
-import * as vscode from 'vscode';
+// No vscode import at runtime: the kernel, the cells, the questions, the settings and the model come in
+// as PlotFlowDeps (built in src/extension.ts), so unit tests run the flow with fakes.
+import type * as vscode from 'vscode';
 import { describeCode, formatDescription, parseDescription, type DataFrameDescription } from '../core/describe.js';
 import {
   environmentCode,
@@ -13,16 +15,16 @@ import {
 import { generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../core/plotEngine.js';
 import { loadPromptTemplates, type PlotLibrary, type PromptTemplates } from '../core/prompts.js';
 import { streamText, type CodeKernel, type ExecutionResult } from '../kernel/kernel.js';
-import type { ChatModel } from '../llm/chatModel.js';
-import { chatModelFromSettings } from './chatModels.js';
-import { UserFixableError } from './errorPresenter.js';
-import { notebookKernel } from './jupyterKernel.js';
 import { CellConsent } from '../core/cellConsent.js';
 import { RequestPreviews } from '../core/requestPreview.js';
-import { askBeforeSending } from './requestPreviewPrompt.js';
-import { askRunConsent, insertIndexBelowSelection, NotebookCellRunner, NotRunError } from './notebookCellRunner.js';
+import { CancelledError } from './apiKernel.js';
+import { NotRunError, UserFixableError } from './flowErrors.js';
 import { outcomeSummary } from './outcomeSummary.js';
-import { readSettings, type PlotwrightSettings } from './settings.js';
+import type { PlotFlowDeps } from './plotFlowPorts.js';
+import type { PlotwrightSettings } from './settingsSchema.js';
+import { signalFrom } from './signal.js';
+
+export { signalFrom } from './signal.js';
 
 /** Where the DataFrame's description comes from. */
 export type DataSource =
@@ -37,9 +39,9 @@ export interface PlotRequestOptions {
   source?: DataSource;
   task?: string;
   libraries?: PlotLibrary[];
-  /** Where the first new cell goes; below the active cell by default. */
+  /** Where the first new cell goes; by default below the cell that defines the DataFrame (see plotCellIndex). */
   insertAt?: number;
-  token: vscode.CancellationToken;
+  token: { readonly isCancellationRequested: boolean; onCancellationRequested(listener: () => void): unknown };
   progress?: (message: string) => void;
   /** Runs once the user allowed the generated cell, before it runs (e.g. the cell that loads a CSV). */
   beforeRun?: (signal?: AbortSignal) => Promise<void>;
@@ -63,16 +65,6 @@ export interface LibraryOutcome {
   summary: string;
 }
 
-/** The core takes AbortSignals; VS Code hands out CancellationTokens. */
-export function signalFrom(token: vscode.CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) {
-    controller.abort(new vscode.CancellationError());
-  }
-  token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
-  return controller.signal;
-}
-
 /** One of Plotwright's queries failed in the kernel. */
 export class KernelQueryError extends Error {
   constructor(readonly result: ExecutionResult) {
@@ -80,8 +72,11 @@ export class KernelQueryError extends Error {
   }
 }
 
-async function run(kernel: CodeKernel, code: string, signal: AbortSignal): Promise<string> {
-  const result = await kernel.execute(code, { signal, timeoutMs: 60_000, captureFigures: false });
+async function run(kernel: CodeKernel, code: string, signal: AbortSignal, timeoutMs: number): Promise<string> {
+  const result = await kernel.execute(code, { signal, timeoutMs, captureFigures: false });
+  if (result.status === 'cancelled' || signal.aborted) {
+    throw new CancelledError();
+  }
   if (result.status !== 'ok') {
     throw new KernelQueryError(result);
   }
@@ -92,21 +87,16 @@ const runAllCells = { title: 'Run All Cells', command: 'notebook.execute' };
 
 export class PlotFlow {
   private readonly environments = new Map<string, KernelEnvironment>();
-  private readonly requestPreviews = new RequestPreviews(askBeforeSending);
+  private readonly requestPreviews: RequestPreviews;
   readonly templates: PromptTemplates;
 
-  constructor(
-    private readonly secrets: vscode.SecretStorage,
-    private readonly log: vscode.LogOutputChannel,
-    templatesDir: string,
-    private readonly modelFactory: (settings: PlotwrightSettings) => Promise<ChatModel> = (settings) =>
-      chatModelFromSettings(settings, this.secrets, this.log),
-  ) {
-    this.templates = loadPromptTemplates(templatesDir);
+  constructor(private readonly deps: PlotFlowDeps) {
+    this.templates = loadPromptTemplates(deps.templatesDir);
+    this.requestPreviews = new RequestPreviews((request, open) => deps.prompts.askBeforeSending(request, open));
   }
 
   async listDataFrames(kernel: CodeKernel, signal: AbortSignal): Promise<DataFrameInfo[]> {
-    return parseDataFrames(await run(kernel, listDataFramesCode, signal));
+    return parseDataFrames(await run(kernel, listDataFramesCode, signal, this.deps.timeouts.queryMs));
   }
 
   async pickDataFrame(kernel: CodeKernel, variable: string | undefined, signal: AbortSignal): Promise<string | undefined> {
@@ -123,20 +113,16 @@ export class PlotFlow {
     if (frames.length === 1) {
       return frames[0].name;
     }
-    const picked = await vscode.window.showQuickPick(
-      frames.map((f) => ({ label: f.name, description: `${f.rows.toLocaleString()} rows × ${f.columns.toLocaleString()} columns` })),
-      { title: 'Plotwright: which DataFrame?', placeHolder: 'Pick the DataFrame to plot' },
-    );
-    return picked?.label;
+    return this.deps.prompts.pickDataFrame(frames);
   }
 
   private async environment(notebook: vscode.NotebookDocument, kernel: CodeKernel, signal: AbortSignal): Promise<KernelEnvironment> {
     const key = notebook.uri.toString();
     let environment = this.environments.get(key);
     if (!environment) {
-      environment = parseEnvironment(await run(kernel, environmentCode, signal));
+      environment = parseEnvironment(await run(kernel, environmentCode, signal, this.deps.timeouts.queryMs));
       this.environments.set(key, environment);
-      this.log.info(`Kernel of ${notebook.uri.fsPath}: ${JSON.stringify(environment)}`);
+      this.deps.log.info(`Kernel of ${notebook.uri.fsPath}: ${JSON.stringify(environment)}`);
     }
     return environment;
   }
@@ -147,15 +133,15 @@ export class PlotFlow {
   }
 
   /** Which of these packages the notebook's kernel cannot import now (asked again, not remembered). */
-  async missingInKernel(notebook: vscode.NotebookDocument, packages: string[], token: vscode.CancellationToken): Promise<string[]> {
+  async missingInKernel(notebook: vscode.NotebookDocument, packages: string[], token: PlotRequestOptions['token']): Promise<string[]> {
     this.forgetEnvironment(notebook);
-    const environment = await this.environment(notebook, await notebookKernel(notebook), signalFrom(token));
+    const environment = await this.environment(notebook, await this.deps.kernels.kernelFor(notebook), signalFrom(token));
     return packages.filter((name) => !(environment as Record<string, string | null | undefined>)[name]);
   }
 
   async describe(kernel: CodeKernel, variable: string, settings: PlotwrightSettings, signal: AbortSignal): Promise<DataFrameDescription> {
     try {
-      const stdout = await run(kernel, describeCode(variable, settings.dataDescription, { sampleRows: settings.sendSampleRows }), signal);
+      const stdout = await run(kernel, describeCode(variable, settings.dataDescription, { sampleRows: settings.sendSampleRows }), signal, this.deps.timeouts.queryMs);
       return parseDescription(stdout, variable, settings.dataDescription);
     } catch (error) {
       // Picked a moment ago, gone now: deleted, or the kernel restarted in between.
@@ -167,14 +153,7 @@ export class PlotFlow {
   }
 
   private async askTask(variable: string, given: string | undefined): Promise<string | undefined> {
-    const task =
-      given ??
-      (await vscode.window.showInputBox({
-        title: `Plotwright: plot ${variable}`,
-        prompt: 'What should the plot show? A sentence is enough.',
-        placeHolder: 'e.g. histogram of price by region',
-        ignoreFocusOut: true,
-      }));
+    const task = given ?? (await this.deps.prompts.askTask(variable));
     return task?.trim() ? task : undefined;
   }
 
@@ -185,7 +164,7 @@ export class PlotFlow {
       const task = await this.askTask(source.variable, options.task);
       return task ? { variable: source.variable, task, description: source.description } : undefined;
     }
-    const kernel = await notebookKernel(options.notebook);
+    const kernel = await this.deps.kernels.kernelFor(options.notebook);
     const variable = await this.pickDataFrame(kernel, source.variable, signal);
     const task = variable && (await this.askTask(variable, options.task));
     if (!variable || !task) {
@@ -210,7 +189,7 @@ export class PlotFlow {
     const { notebook, token } = options;
     const report = options.progress ?? (() => undefined);
     const signal = signalFrom(token);
-    const settings = readSettings(notebook.uri);
+    const settings = this.deps.settings(notebook);
     const libraries = options.libraries ?? [settings.library];
     const prepared = await this.prepare(options, settings, libraries, signal);
     if (!prepared) {
@@ -218,14 +197,17 @@ export class PlotFlow {
     }
     const { variable, description, environment } = prepared;
     let task = prepared.task;
-    const model = this.requestPreviews.wrap(await this.modelFactory(settings), notebook.uri.toString(), settings.previewRequests);
+    const model = this.requestPreviews.wrap(await this.deps.models(settings), notebook.uri.toString(), settings.previewRequests);
     if (settings.taskDetail !== 'full') {
       report('Shortening the task…');
       task = (await shortenTask(model, this.templates, task, settings.taskDetail, signal)).task;
     }
-    let insertAt = options.insertAt ?? insertIndexBelowSelection(notebook);
+    let insertAt = options.insertAt ?? this.deps.cells.insertIndex(notebook, variable);
+    // One question per cell: a "Run" covers that cell and its repairs, never a cell not generated yet.
     const consent = new CellConsent<vscode.NotebookCell>(settings.runGeneratedCode, (cell) =>
-      askRunConsent(`Plotwright inserted generated code in cell ${cell.index + 1}. Run it in your kernel?${options.consentNote ? ` ${options.consentNote}` : ''} Its repairs will run too.`),
+      this.deps.prompts.askRunConsent(
+        `Plotwright inserted generated code in cell ${cell.index + 1}. Run it in your kernel?${options.consentNote ? ` ${options.consentNote}` : ''} Its repairs will run too.`,
+      ),
     );
     const askToRun = (cell: vscode.NotebookCell) => consent.mayRun(cell);
     // The versions the model must write for: Python, pandas and what the library draws with.
@@ -238,14 +220,14 @@ export class PlotFlow {
       };
     const results: LibraryOutcome[] = [];
     for (const library of libraries) {
-      const runner = new NotebookCellRunner(
+      const runner = this.deps.cells.runner({
         notebook,
         insertAt,
-        { task, model: model.model, library },
-        settings.runGeneratedCode,
+        header: { task, model: model.model, library },
+        consent: settings.runGeneratedCode,
         askToRun,
-        options.beforeRun,
-      );
+        beforeRun: options.beforeRun,
+      });
       const stageText: Record<PlotStage, string> = {
         'asking-model': `Asking ${model.model} (${library})…`,
         running: 'Running the cell…',
@@ -259,7 +241,7 @@ export class PlotFlow {
           dataDescription: formatDescription(description),
           versions: versionsFor(library),
           maxRepairs: settings.maxRepairs,
-          timeoutMs: 120_000,
+          timeoutMs: this.deps.timeouts.runMs,
           signal,
           onProgress: (stage, attempt) => report(`${stageText[stage]}${attempt > 0 ? ` (round ${attempt})` : ''}`),
         });
@@ -293,16 +275,7 @@ export class PlotFlow {
       latencyMs: info.outcome.timings,
       ok: info.outcome.ok,
     };
-    const current = cell.metadata as { metadata?: Record<string, unknown> } & Record<string, unknown>;
-    const edit = new vscode.WorkspaceEdit();
-    edit.set(cell.notebook.uri, [
-      vscode.NotebookEdit.updateCellMetadata(cell.index, {
-        ...current,
-        // The ipynb serializer keeps a cell's own metadata under `metadata`.
-        metadata: { ...(current.metadata ?? {}), plotwright: provenance },
-      }),
-    ]);
-    await vscode.workspace.applyEdit(edit);
+    await this.deps.cells.recordProvenance(cell, provenance);
   }
 }
 

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
 import { startCodeServer, type CodeServerSession } from './support/codeServer.js';
-import { MOCK_LM, MOCK_LM_ID, packageExtension, packagePlotwright, STANDIN } from './support/extensions.js';
-import { answerConsent, askForPlot, copyWorkspace, RUN_TIMEOUT_MS, runSalesNotebook, tearDown, toast } from './support/journeys.js';
+import { MOCK_LM, MOCK_LM_ID, packageExtension, packagePlotwright, realJupyter } from './support/extensions.js';
+import { answerConsent, answerKernelAccess, copyWorkspace, RUN_TIMEOUT_MS, runSalesNotebook, tearDown, toast, typeTask } from './support/journeys.js';
 
 const fence = '```';
 const answer = (code: string) => `Here you go.\n${fence}python\n${code}\n${fence}`;
@@ -23,7 +23,7 @@ describe('Plotwright with a VS Code language model, and @plot in chat', { timeou
   before(async () => {
     mock = await startMockOpenAI();
     workspace = copyWorkspace('pw-e2e-chat-');
-    const extensions = [await packagePlotwright(), await packageExtension(STANDIN), await packageExtension(MOCK_LM)];
+    const extensions = [await packagePlotwright(), realJupyter(), await packageExtension(MOCK_LM)];
     session = await startCodeServer({
       workspace,
       extensions,
@@ -63,7 +63,9 @@ describe('Plotwright with a VS Code language model, and @plot in chat', { timeou
     assert.match(settings, /"plotwright\.model": "mock-lm"/);
 
     mock.enqueue({ content: answer('import matplotlib.pyplot as plt\nplt.bar(df["region"], df["sales"])\nplt.title("from vscode.lm")\nplt.show()') });
-    await askForPlot(s, 'Bars of sales per region');
+    await s.runCommand('Plotwright: Plot DataFrame…');
+    await answerKernelAccess(s, 'Allow');
+    await typeTask(s, 'Bars of sales per region');
     await answerConsent(s, 'Run', 'vscode-lm-consent');
     await toast(s, 'plot ready').waitFor({ timeout: RUN_TIMEOUT_MS });
     const cells = await s.waitForCells((c) => c.some((cell) => cell.text.includes('from vscode.lm') && cell.outputs.images === 1), {

@@ -12,7 +12,7 @@ import { synthesize } from '../../src/drawings/synthesize.js';
 import { toTikz } from '../../src/drawings/tikz.js';
 import { loadDrawings } from '../../src/drawings/trace.js';
 import { startCodeServer, type CodeServerSession } from './support/codeServer.js';
-import { packageExtension, packagePlotwright, STANDIN } from './support/extensions.js';
+import { packagePlotwright, realJupyter } from './support/extensions.js';
 import { REPO_ROOT } from './support/paths.js';
 
 const DRAWINGS = join(REPO_ROOT, '..', 'shared', 'drawings');
@@ -27,7 +27,7 @@ describe('Figure from Drawing in VS Code', { timeout: 900_000 }, () => {
     cpSync(join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'workspace'), workspace, { recursive: true });
     session = await startCodeServer({
       workspace,
-      extensions: [await packagePlotwright(), await packageExtension(STANDIN)],
+      extensions: [await packagePlotwright(), realJupyter()],
       name: 'drawing',
       settings: { 'plotwright.runGeneratedCode': 'ask' },
       viewport: { width: 1600, height: 1800 },

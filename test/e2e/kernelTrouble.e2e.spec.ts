@@ -3,14 +3,14 @@
 // button that fixes it, and no user cell is lost. The kernel runs with seaborn hidden from imports
 // (fixtures/hide-modules on PYTHONPATH), as if it were not installed in the kernel's environment.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
 import { startCodeServer, type CodeServerSession } from './support/codeServer.js';
-import { packageExtension, packagePlotwright, STANDIN } from './support/extensions.js';
-import { RUN_TIMEOUT_MS, toast, typeTask } from './support/journeys.js';
+import { packagePlotwright, realJupyter } from './support/extensions.js';
+import { answerKernelAccess, pickKernelIfAsked, RUN_TIMEOUT_MS, saveNotebook, toast, typeTask } from './support/journeys.js';
 import { REPO_ROOT } from './support/paths.js';
 
 /** The user's cells; the tests run them one at a time. */
@@ -42,7 +42,7 @@ describe('Plotwright when the kernel is in trouble', { timeout: 900_000 }, () =>
     writeFileSync(join(workspace, 'trouble.ipynb'), notebookJson(USER_CELLS));
     session = await startCodeServer({
       workspace,
-      extensions: [await packagePlotwright(), await packageExtension(STANDIN)],
+      extensions: [await packagePlotwright(), realJupyter()],
       name: 'kernel-trouble',
       env: { PYTHONPATH: join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'hide-modules'), PLOTWRIGHT_HIDE_MODULES: 'seaborn' },
       settings: {
@@ -76,9 +76,7 @@ describe('Plotwright when the kernel is in trouble', { timeout: 900_000 }, () =>
 
   /** The saved notebook still has every user cell, unchanged. */
   async function assertUserCellsKept(s: CodeServerSession): Promise<string[]> {
-    await s.runCommand('File: Save');
-    await s.page.waitForTimeout(500);
-    const saved = JSON.parse(readFileSync(join(workspace, 'trouble.ipynb'), 'utf8')) as { cells: Array<{ source: string[] | string }> };
+    const saved = await saveNotebook(s, join(workspace, 'trouble.ipynb'));
     const sources = saved.cells.map((c) => [c.source].flat().join(''));
     assert.deepEqual(sources.slice(0, USER_CELLS.length), USER_CELLS);
     return sources;
@@ -87,10 +85,12 @@ describe('Plotwright when the kernel is in trouble', { timeout: 900_000 }, () =>
   it('says the picked DataFrame no longer exists when it was deleted before the description ran', async () => {
     const s = session as CodeServerSession;
     await runCell(s, 0);
+    await pickKernelIfAsked(s);
     await s.waitForCells((c) => c[0]?.state === 'success', { timeoutMs: RUN_TIMEOUT_MS, message: 'cell 1 did not run' });
     await runCell(s, 1);
     await s.waitForCells((c) => c[1]?.state === 'success', { timeoutMs: 60_000, message: 'cell 2 did not run' });
     await startPlot(s);
+    await answerKernelAccess(s, 'Allow');
     // df was found and picked (the only one); while the user types the task, it disappears.
     await s.page.locator('.quick-input-widget', { hasText: 'What should the plot show?' }).waitFor({ timeout: 60_000 });
     writeFileSync(join(workspace, 'delete-df.flag'), '');
@@ -129,7 +129,8 @@ describe('Plotwright when the kernel is in trouble', { timeout: 900_000 }, () =>
       message: 'the interrupt button did not stop the cell',
     });
     await s.screenshot('kernel-busy-interrupted');
-    assert.doesNotMatch(cells[2].outputs.text, /slept/);
+    assert.match(cells[2].outputs.text, /KeyboardInterrupt/);
+    assert.doesNotMatch(cells[2].outputs.text, /^slept\s*$/m);
     assert.equal(mock.chatRequests().length, 0);
     await assertUserCellsKept(s);
   });
@@ -146,7 +147,17 @@ describe('Plotwright when the kernel is in trouble', { timeout: 900_000 }, () =>
     assert.match((await message.textContent()) ?? '', /kernel died, and its variables with it\. Restart the kernel/);
     assert.ok(await message.getByRole('button', { name: 'Select Kernel' }).isVisible());
     await message.getByRole('button', { name: 'Restart Kernel' }).click();
-    await toast(s, 'kernel restarted').waitFor({ timeout: 60_000 });
+    // Jupyter asks before it restarts; its command resolves before the kernel is back.
+    const confirm = s.page.locator('.monaco-dialog-box', { hasText: 'restart' });
+    await confirm.waitFor({ state: 'visible', timeout: 30_000 });
+    await s.screenshot('kernel-restart-confirm');
+    await confirm.getByRole('button', { name: 'Restart', exact: true }).click();
+    // A fresh kernel counts executions from 1 again.
+    await runCell(s, 0);
+    await s.waitForCells((c) => c[0]?.state === 'success' && c[0].executionOrder === 1, {
+      timeoutMs: RUN_TIMEOUT_MS,
+      message: 'the kernel did not come back after Restart Kernel',
+    });
     assert.equal(mock.chatRequests().length, 0);
     await assertUserCellsKept(s);
   });

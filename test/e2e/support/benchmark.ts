@@ -11,7 +11,7 @@ import { isJudgeRequest, renderGroundTruth } from '../../benchmark/benchFixtures
 import { startMockOpenAI, type ChatRequestBody, type MockOpenAI } from '../../support/mockOpenAI.js';
 import { sampleItem } from '../../support/plotbenchSample.js';
 import { startCodeServer, type CodeServerSession } from './codeServer.js';
-import { packageExtension, packagePlotwright, STANDIN } from './extensions.js';
+import { packagePlotwright, realJupyter } from './extensions.js';
 import { tearDown } from './journeys.js';
 
 const fence = '```';
@@ -73,7 +73,7 @@ export async function startBenchSession(name: string): Promise<BenchSession> {
   const datasetPath = buildDataset(dataDir);
   const session = await startCodeServer({
     workspace,
-    extensions: [await packagePlotwright(), await packageExtension(STANDIN)],
+    extensions: [await packagePlotwright(), realJupyter()],
     name,
     settings: { 'plotwright.baseUrl': mock.baseUrl, 'plotwright.model': 'mock-model' },
     viewport: { width: 1400, height: 1000 },

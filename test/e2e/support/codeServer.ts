@@ -95,6 +95,8 @@ const DEFAULT_SETTINGS: Record<string, unknown> = {
   'chat.disableAIFeatures': true,
   'window.commandCenter': false,
   'notebook.experimental.generate': false,
+  // Jupyter's kernels listen on local ports; code-server would offer to forward each one.
+  'remote.autoForwardPorts': false,
 };
 
 const BROWSER_ARGS = [

@@ -22,17 +22,19 @@ export interface ExtensionSpec {
   inputs?: string[];
 }
 
-const KERNEL_DIR = join(REPO_ROOT, 'src', 'kernel');
+/**
+ * Microsoft's Jupyter extension (2025.4.1, the newest that installs in VS Code 1.100), as built into
+ * ../shared/vendor (see the README there). It finds Debian's python3 kernelspec by itself.
+ */
+export const JUPYTER_VSIX = join(REPO_ROOT, '..', 'shared', 'vendor', 'ms-toolsai.jupyter-2025.4.1-linux-x64.vsix');
 
-export const STANDIN: ExtensionSpec = {
-  folder: join(REPO_ROOT, 'test', 'e2e', 'jupyter-standin'),
-  entry: 'src/extension.ts',
-  // The headless kernel runs bridge.py and kernel_setup.py from next to the bundle.
-  distFiles: readdirSync(KERNEL_DIR)
-    .filter((name) => name.endsWith('.py'))
-    .map((name) => join(KERNEL_DIR, name)),
-  inputs: [KERNEL_DIR],
-};
+/** The real Jupyter extension's .vsix; throws a clear error when ../shared/vendor lacks it. */
+export function realJupyter(): string {
+  if (!existsSync(JUPYTER_VSIX)) {
+    throw new Error(`The Jupyter extension is not at ${JUPYTER_VSIX}: the e2e tests read it from ../shared/vendor beside the repository.`);
+  }
+  return JUPYTER_VSIX;
+}
 
 export const KERNEL_PROBE: ExtensionSpec = {
   folder: join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'kernel-probe'),
@@ -94,7 +96,6 @@ export async function packageExtension(spec: ExtensionSpec): Promise<string> {
 /**
  * Plotwright itself: `node scripts/build.mjs`, then vsce on the repository root (its package.json
  * and .vscodeignore). Not cached: the build is what is under test.
- * Untested until src/extension.ts and the manifest's `main`/`contributes` exist.
  */
 export async function packagePlotwright(): Promise<string> {
   const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
