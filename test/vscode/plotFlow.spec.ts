@@ -180,7 +180,7 @@ describe('PlotFlow with a real kernel and fake ports', { timeout: 120_000 }, () 
     assert.equal(cells.requests[0].insertAt, 1);
   });
 
-  it('asks once before running generated code, for all libraries, and leaves the cells unrun on "Don\'t Run"', async () => {
+  it('asks once per generated cell before running it, and leaves the cells unrun on "Don\'t Run"', async () => {
     await freshFrames();
     const cells = new FakeCells(kernel);
     const prompts = new FakePrompts(false);
@@ -195,7 +195,9 @@ describe('PlotFlow with a real kernel and fake ports', { timeout: 120_000 }, () 
       token: tokenSource().token,
       libraries: ['matplotlib', 'seaborn'],
     });
-    assert.equal(allowed.consentQuestions.length, 1, 'one Run covers every library and repair');
+    // A Run covers its own cell (and that cell's repairs), never a cell not generated yet.
+    assert.equal(allowed.consentQuestions.length, 2, 'one question per library cell');
+    assert.notEqual(/cell (\d+)\./.exec(allowed.consentQuestions[0])?.[1], /cell (\d+)\./.exec(allowed.consentQuestions[1])?.[1]);
     const always = new FakePrompts(true);
     await flow({ cells: new FakeCells(kernel), prompts: always, model: new ScriptedModel([]), settings: { runGeneratedCode: 'always' } }).plot({ notebook, token: tokenSource().token });
     assert.equal(always.consentQuestions.length, 0);
