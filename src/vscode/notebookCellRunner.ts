@@ -134,9 +134,18 @@ export async function executeCell(cell: vscode.NotebookCell, timeoutMs: number, 
     return stoppedResult(cell, 0, 'cancelled', timeoutMs);
   }
   const started = Date.now();
+  // A repair re-runs the same cell: its last run's summary must not count as this run's end.
+  const previous = cell.executionSummary;
   const isDone = () => {
     const summary = (currentCell(notebook, cell) ?? cell).executionSummary;
-    return summary?.success !== undefined && (summary.timing?.endTime ?? 0) >= started - 1000;
+    if (summary?.success === undefined || summary.timing?.endTime === undefined) {
+      return false;
+    }
+    return (
+      previous?.timing?.endTime === undefined ||
+      summary.executionOrder !== previous.executionOrder ||
+      summary.timing.endTime > previous.timing.endTime
+    );
   };
   let finished!: () => void;
   const done = new Promise<'done'>((resolve) => {

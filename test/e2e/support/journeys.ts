@@ -132,13 +132,12 @@ export interface SavedNotebook {
 export async function saveNotebook(s: CodeServerSession, path: string): Promise<SavedNotebook> {
   const before = statSync(path).mtimeMs;
   const dirtyTab = s.page.locator('.tabs-container .tab.dirty', { hasText: basename(path) });
-  // A notebook with nothing to save is not written again.
-  const changed = (await dirtyTab.count()) > 0;
+  // Callers have changed the notebook (cells ran): the file must be written again.
   await s.runCommand('File: Save');
   await dirtyTab.waitFor({ state: 'detached', timeout: 30_000 });
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (!changed || statSync(path).mtimeMs !== before) {
+    if (statSync(path).mtimeMs !== before) {
       try {
         return JSON.parse(readFileSync(path, 'utf8')) as SavedNotebook;
       } catch {
