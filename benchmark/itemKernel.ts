@@ -76,6 +76,21 @@ export function itemContainment(options: Pick<ItemKernelOptions, 'hidePaths' | '
   return { ...planned, fallback: planned.fallback ? `${planned.fallback}; ${note}` : note };
 }
 
+/**
+ * A fresh folder `<root>/<key>` for one item, with its files in `<key>/cwd`: the code runs there, so
+ * even `../file` stays inside the item's own folder. The caller removes `dir` when the item is done.
+ */
+export function makeItemFolder(root: string, key: string, files: Record<string, string>): { dir: string; cwd: string } {
+  const dir = join(root, key.replace(/[^\w.-]/g, '_'));
+  const cwd = join(dir, 'cwd');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(cwd, { recursive: true });
+  for (const [name, text] of Object.entries(files)) {
+    writeFileSync(join(cwd, name), text);
+  }
+  return { dir, cwd };
+}
+
 /** One worker's warm kernel, and the temporary folder its items run in. */
 export class ItemKernel {
   private kernel: HeadlessKernel | undefined;
@@ -98,13 +113,9 @@ export class ItemKernel {
    */
   itemFolder(key: string, files: Record<string, string>): string {
     this.removeItemDir();
-    this.itemDir = join(this.root, key.replace(/[^\w.-]/g, '_'));
-    const cwd = join(this.itemDir, 'cwd');
-    mkdirSync(cwd, { recursive: true });
-    for (const [name, text] of Object.entries(files)) {
-      writeFileSync(join(cwd, name), text);
-    }
-    return cwd;
+    const folder = makeItemFolder(this.root, key, files);
+    this.itemDir = folder.dir;
+    return folder.cwd;
   }
 
   /** What this worker's kernel got (after it started). */

@@ -2,8 +2,7 @@
 // kernel, asks the model (through the response cache), runs and repairs the code, and turns the
 // figure into PNG. What went wrong is returned as a failure with its stage, never thrown, except a
 // cancellation and what stops the whole run (a wrong key, a kernel that cannot start).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { formatDescription, type DataFrameDescription, type DescriptorMode } from '../src/core/describe.js';
 import { attemptErrorType, formatKernelError, generatePlot, type PlotOutcome } from '../src/core/plotEngine.js';
 import type { PlotLibrary, PromptTemplates } from '../src/core/prompts.js';
@@ -12,7 +11,7 @@ import { imageOutputs, plotlyOutputs } from '../src/kernel/kernel.js';
 import type { ChatModel } from '../src/llm/chatModel.js';
 import { LlmError } from '../src/llm/errors.js';
 import { taskText, type PlotBenchItem, type TaskVariant } from './dataset.js';
-import type { ItemKernel } from './itemKernel.js';
+import { makeItemFolder, type ItemKernel } from './itemKernel.js';
 import type { KernelPool } from './kernelPool.js';
 import { KernelStartError } from './kernelPool.js';
 import type { RunFailure } from './metrics.js';
@@ -79,16 +78,11 @@ export class Sampler {
   async sample(task: SampleTask, signal: AbortSignal): Promise<Sample> {
     const { item, repeat } = task;
     const options = this.options;
-    // The code runs in <item>/cwd, so even `../file` stays inside this item's own folder.
-    const root = join(options.homeDir, `${item.id}-${repeat}`);
-    const cwd = join(root, 'cwd');
-    rmSync(root, { recursive: true, force: true });
-    mkdirSync(cwd, { recursive: true });
-    writeFileSync(join(cwd, 'data.csv'), item.data_csv);
+    const { dir, cwd } = makeItemFolder(options.homeDir, `${item.id}-${repeat}`, { 'data.csv': item.data_csv });
     try {
       return await this.sampleIn(task, cwd, signal);
     } finally {
-      rmSync(root, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
   }
 
