@@ -81,6 +81,18 @@ describe('fitting', () => {
     assert.equal(fit.score, 2000 + 2);
   });
 
+  it('fits knobs that only matter together over pairs of their values', () => {
+    // Only both knobs moved at once read the drawing (within the top 5); either alone changes nothing.
+    const joint = (params: InferParams, ids: string[]): Map<string, ItemReading> =>
+      new Map(ids.map((id) => [id, { rank: params.rereadSlots === 2 && params.rereadSlack === 40 ? 5 : null }]));
+    const pair = KNOBS.filter((k) => k.name === 'rereadSlots' || k.name === 'rereadSlack');
+    const fit = fitParams(HAND_SET_PARAMS, ['train-1'], joint, { knobs: pair, passes: 2 });
+    assert.equal(fit.params.rereadSlots, 2);
+    assert.equal(fit.params.rereadSlack, 40);
+    const alone = fitParams(HAND_SET_PARAMS, ['train-1'], joint, { knobs: pair.map((k) => ({ ...k, jointWith: undefined })), passes: 2 });
+    assert.deepEqual(alone.params, HAND_SET_PARAMS);
+  });
+
   it('keeps the starting value when nothing scores strictly better', () => {
     const flat = (_: InferParams, ids: string[]): Map<string, ItemReading> => new Map(ids.map((id) => [id, { rank: 2 }]));
     const fit = fitParams(HAND_SET_PARAMS, ['train-1'], flat, { knobs, passes: 2 });

@@ -164,6 +164,15 @@ function makeCandidate(
   };
 }
 
+/** The candidate for one given primitive (lines without attributes), or undefined when the ink does not support it. */
+export function candidateFor(map: InkMap, params: InferParams, primitive: Primitive): Candidate | undefined {
+  if (primitive.type === 'circle') {
+    const { px, py } = gridToPixel(primitive.x, primitive.y);
+    return makeCandidate(map, params, primitive, modelSegments(primitive, params), { cx: px, cy: py, r: params.circleRadius });
+  }
+  return makeCandidate(map, params, primitive, modelSegments(primitive, params));
+}
+
 export function enumerateCandidates(map: InkMap, params: InferParams, signal?: AbortSignal): Candidate[] {
   const out: Candidate[] = [];
   // Grid points close enough to ink to be a corner or an end.

@@ -44,6 +44,21 @@ export function geometryDesign(start: InferParams, knobs: Knob[]): Array<{ chang
   return out;
 }
 
+/** Every other value of `knob`, or with a `partner`, every other pair of the two knobs' values. */
+export function attributeTrials(params: InferParams, knob: Knob, partner?: Knob): InferParams[] {
+  const out: InferParams[] = [];
+  for (const value of knob.values) {
+    const one = setKnob(params, knob.name, value);
+    for (const other of partner ? partner.values : [undefined]) {
+      const trial = partner && other !== undefined ? setKnob(one, partner.name, other) : one;
+      if (JSON.stringify(trial) !== JSON.stringify(params)) {
+        out.push(trial);
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * Fits the knobs on the drawings `trainIds` only. Geometry knobs (a full rerun each) are fitted on a
  * design shared by every fit: each single step from `start` is scored, and the steps that help are
@@ -81,16 +96,17 @@ export function fitParams(start: InferParams, trainIds: string[], read: ReadItem
     let moved = false;
     for (const knob of options.knobs.filter((k) => k.stage === 'attribute')) {
       const current = getKnob(params, knob.name);
+      const partner = options.knobs.find((k) => k.name === knob.jointWith);
       let best: { params: InferParams; score: number } | undefined;
-      for (const value of knob.values.filter((v) => v !== current)) {
-        const trial = setKnob(params, knob.name, value);
+      for (const trial of attributeTrials(params, knob, partner)) {
         const s = fitScore(read(trial, trainIds));
         if (s > score && (best === undefined || s > best.score)) {
           best = { params: trial, score: s };
         }
       }
       if (best !== undefined) {
-        options.onStep?.(`${knob.name}: ${current} → ${getKnob(best.params, knob.name)} (score ${score} → ${best.score})`);
+        const alsoMoved = partner ? `, ${partner.name}: ${getKnob(params, partner.name)} → ${getKnob(best.params, partner.name)}` : '';
+        options.onStep?.(`${knob.name}: ${current} → ${getKnob(best.params, knob.name)}${alsoMoved} (score ${score} → ${best.score})`);
         params = best.params;
         score = best.score;
         moved = true;

@@ -36,7 +36,9 @@ export const FITTED: { all: InferParams; folds: Array<{ heldOut: string[]; param
     "cleanStrokeWidth": 2.5,
     "barbWeight": 0,
     "barbCentre": 0.5,
-    "doubtfulPairs": 0
+    "doubtfulPairs": 0,
+    "rereadSlots": 3,
+    "rereadSlack": 10
   },
   "folds": [
     {
@@ -84,7 +86,9 @@ export const FITTED: { all: InferParams; folds: Array<{ heldOut: string[]; param
         "cleanStrokeWidth": 2.5,
         "barbWeight": 0,
         "barbCentre": 0.5,
-        "doubtfulPairs": 0
+        "doubtfulPairs": 0,
+        "rereadSlots": 3,
+        "rereadSlack": 10
       }
     },
     {
@@ -132,7 +136,9 @@ export const FITTED: { all: InferParams; folds: Array<{ heldOut: string[]; param
         "cleanStrokeWidth": 2.5,
         "barbWeight": 0,
         "barbCentre": 0.5,
-        "doubtfulPairs": 0
+        "doubtfulPairs": 0,
+        "rereadSlots": 0,
+        "rereadSlack": 10
       }
     },
     {
@@ -180,7 +186,9 @@ export const FITTED: { all: InferParams; folds: Array<{ heldOut: string[]; param
         "cleanStrokeWidth": 2.5,
         "barbWeight": 0,
         "barbCentre": 0.5,
-        "doubtfulPairs": 0
+        "doubtfulPairs": 0,
+        "rereadSlots": 3,
+        "rereadSlack": 10
       }
     },
     {
@@ -228,7 +236,9 @@ export const FITTED: { all: InferParams; folds: Array<{ heldOut: string[]; param
         "cleanStrokeWidth": 2.5,
         "barbWeight": 0,
         "barbCentre": 0.5,
-        "doubtfulPairs": 0
+        "doubtfulPairs": 0,
+        "rereadSlots": 3,
+        "rereadSlack": 10
       }
     },
     {
@@ -276,7 +286,9 @@ export const FITTED: { all: InferParams; folds: Array<{ heldOut: string[]; param
         "cleanStrokeWidth": 2.5,
         "barbWeight": 0,
         "barbCentre": 0.5,
-        "doubtfulPairs": 0
+        "doubtfulPairs": 0,
+        "rereadSlots": 3,
+        "rereadSlack": 10
       }
     }
   ]

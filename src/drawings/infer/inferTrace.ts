@@ -11,6 +11,7 @@ import { enumerateCandidates, modelSegments } from './candidates.js';
 import { buildInkMap, type InkMap } from './inkMap.js';
 import { DEFAULT_PARAMS } from './fittedParams.js';
 import type { InferParams } from './params.js';
+import { rereadings, topWithReserved } from './rereadings.js';
 import { searchTraces } from './search.js';
 
 export interface InferOptions {
@@ -130,9 +131,28 @@ export function rankReadings(
       }
     }
   }
-  const traces = [...best.values()]
-    .sort((p, q) => q.score - p.score)
-    .slice(0, top)
+  const rereadKeys = new Set<string>();
+  if (params.rereadSlots > 0) {
+    // Re-readings of each view's best structure join the ranking (rereadings.ts).
+    readings.forEach((view, v) => {
+      const first = view.structures[0];
+      if (first === undefined) {
+        return;
+      }
+      const map = maps.get(v) ?? view.map ?? buildInkMap(viewOf(image, view.shift), params.inkThreshold);
+      maps.set(v, map);
+      for (const r of rereadings(map, params, first.trace)) {
+        const key = traceKeys(r.trace).join('|');
+        rereadKeys.add(key);
+        const known = best.get(key);
+        if (!known || -r.cost > known.score) {
+          best.set(key, { primitives: r.trace, score: -r.cost });
+        }
+      }
+    });
+  }
+  const chosen = topWithReserved([...best.values()], (t) => traceKeys(t.primitives).join('|'), rereadKeys, top, params);
+  const traces = chosen
     .map((t) => ({ primitives: sortTrace(t.primitives), score: Math.round(t.score * 100) / 100 }));
   return traces;
 }

@@ -8,6 +8,11 @@ export interface Knob {
   name: string;
   stage: 'geometry' | 'attribute';
   values: number[];
+  /**
+   * An attribute knob that only matters together with this one: the fit tries every pair of their
+   * values (one at a time, neither would ever move).
+   */
+  jointWith?: string;
 }
 
 export const KNOBS: Knob[] = [
@@ -41,6 +46,8 @@ export const KNOBS: Knob[] = [
   { name: 'barbWeight', stage: 'attribute', values: [0, 2, 5, 10, 20] },
   { name: 'barbCentre', stage: 'attribute', values: [0.3, 0.5, 0.7] },
   { name: 'doubtfulPairs', stage: 'attribute', values: [0, 2, 4] },
+  { name: 'rereadSlots', stage: 'attribute', values: [0, 1, 2, 3], jointWith: 'rereadSlack' },
+  { name: 'rereadSlack', stage: 'attribute', values: [5, 10, 20, 40] },
 ];
 
 export function getKnob(params: InferParams, name: string): number {

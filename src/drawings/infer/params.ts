@@ -51,6 +51,13 @@ export interface InferParams {
   barbCentre: number;
   /** Alternatives also flip two lines at once, among this many most doubtful single flips (0: never). */
   doubtfulPairs: number;
+  /**
+   * Re-readings (rereadings.ts) of each view's best structure join the ranking, and this many of the
+   * last places of the top k are kept for the best of them not already ranked (0: no re-readings).
+   */
+  rereadSlots: number;
+  /** …for those whose score is at most this much below the best reading's. */
+  rereadSlack: number;
 }
 
 /** The values chosen by hand before any fitting: the fit's starting point. */
@@ -83,4 +90,6 @@ export const HAND_SET_PARAMS: InferParams = {
   barbWeight: 0,
   barbCentre: 0.5,
   doubtfulPairs: 0,
+  rereadSlots: 0,
+  rereadSlack: 10,
 };
