@@ -38,7 +38,7 @@ export const FITTED: { all: InferParams; folds: Array<{ heldOut: string[]; param
     "barbCentre": 0.5,
     "doubtfulPairs": 0,
     "rereadSlots": 3,
-    "rereadSlack": 10
+    "rereadSlack": 5
   },
   "folds": [
     {
@@ -88,7 +88,7 @@ export const FITTED: { all: InferParams; folds: Array<{ heldOut: string[]; param
         "barbCentre": 0.5,
         "doubtfulPairs": 0,
         "rereadSlots": 3,
-        "rereadSlack": 10
+        "rereadSlack": 5
       }
     },
     {
@@ -238,7 +238,7 @@ export const FITTED: { all: InferParams; folds: Array<{ heldOut: string[]; param
         "barbCentre": 0.5,
         "doubtfulPairs": 0,
         "rereadSlots": 3,
-        "rereadSlack": 10
+        "rereadSlack": 5
       }
     },
     {
@@ -288,7 +288,7 @@ export const FITTED: { all: InferParams; folds: Array<{ heldOut: string[]; param
         "barbCentre": 0.5,
         "doubtfulPairs": 0,
         "rereadSlots": 3,
-        "rereadSlack": 10
+        "rereadSlack": 5
       }
     }
   ]
