@@ -55,7 +55,7 @@ export function snapshotCode(variable: string, limits: SnapshotLimits = DEFAULT_
             break
         n = max(1, min(n - 1, int(n * max_bytes / size * 0.95)))
     if size > max_bytes:
-        return {"error": "one row alone is %d bytes of CSV, over the %d-byte cap" % (size, max_bytes)}
+        return {"error": "even one row makes %d bytes of CSV, over the %d-byte cap" % (size, max_bytes)}
     dates = []
     if levels:
         for level in range(levels):
