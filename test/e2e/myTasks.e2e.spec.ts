@@ -15,7 +15,7 @@ import { startMockOpenAI, type ChatRequestBody, type MockOpenAI } from '../suppo
 import { answerFileDialog, choose, followRun, promptText, quickInput } from './support/benchmark.js';
 import { startCodeServer, type CodeServerSession } from './support/codeServer.js';
 import { packagePlotwright, realJupyter } from './support/extensions.js';
-import { answerConsent, answerKernelAccess, askForPlot, copyWorkspace, kernelAccessDialog, pickKernelIfAsked, RUN_TIMEOUT_MS, runSalesNotebook, tearDown, toast } from './support/journeys.js';
+import { answerConsent, answerKernelAccess, copyWorkspace, kernelAccessDialog, pickKernelIfAsked, RUN_TIMEOUT_MS, runSalesNotebook, tearDown, toast, typeTask } from './support/journeys.js';
 
 const fence = '```';
 const TITLE = 'Compare on PandasPlotBench';
@@ -78,10 +78,12 @@ describe('Benchmark on your own tasks, and Plot CSV File on a Latin-1 file', { t
     const s = session as CodeServerSession;
     const root = join(workspace, TASKS_FOLDER);
     for (const [index, task] of [BAR_TASK, LINE_TASK].entries()) {
-      await askForPlot(s, task);
+      await s.runCommand('Plotwright: Plot DataFrame…');
       if (index === 0) {
+        // Jupyter's own dialog, on Plotwright's first query of this session.
         await answerKernelAccess(s, 'Allow', 'my-tasks-kernel-access');
       }
+      await typeTask(s, task);
       await answerConsent(s, 'Run', `my-tasks-consent-${index + 1}`);
       // The task is written before the command ends, so before "plot ready".
       await toast(s, 'plot ready').waitFor({ timeout: RUN_TIMEOUT_MS });
