@@ -126,11 +126,6 @@ export function listTasks(root: string): TaskMeta[] {
   return tasks.sort((a, b) => a.id - b.id);
 }
 
-/** True when the folder holds at least one complete task. */
-export function hasTasks(root: string): boolean {
-  return existsSync(root) && statSync(root).isDirectory() && readdirSync(root).some((name) => TASK_DIR.test(name) && existsSync(join(root, name, TASK_ITEM_FILE)));
-}
-
 /** Ids taken by a folder, complete or not (a claimed id is never reused). */
 function takenIds(root: string): number[] {
   return existsSync(root)

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadDataset, parseDatasetSource, taskText } from '../../benchmark/dataset.js';
 import { runBenchmark, type ResultLine } from '../../benchmark/runner.js';
-import { groundTruthCode, hasTasks, listTasks, stripPlotwrightHeader, writeTask, type CollectedTask } from '../../benchmark/taskFolder.js';
+import { groundTruthCode, listTasks, stripPlotwrightHeader, writeTask, type CollectedTask } from '../../benchmark/taskFolder.js';
 import { parseSnapshot, snapshotCode, snapshotLoaderCode, SnapshotError, type DataFrameSnapshot, type SnapshotLimits } from '../../src/core/dataFrameSnapshot.js';
 import { HeadlessKernel } from '../../src/kernel/headlessKernel.js';
 import { imageOutputs, streamText } from '../../src/kernel/kernel.js';
@@ -97,7 +97,7 @@ describe('collected tasks', { timeout: 300_000 }, () => {
     assert.doesNotMatch(groundTruthCode(source.replace(/sales\[/g, 'df['), 'df'), /= df/);
 
     const root = join(temp.path, 'ids', '.plotwright', 'tasks');
-    assert.equal(hasTasks(root), false);
+    assert.deepEqual(listTasks(root), []);
     const s = await snapshot('sales');
     const task: CollectedTask = { task: 'Bar chart of sales per region', cellSource: source, variable: 'sales', snapshot: s, png: Buffer.from('not really a png'), model: 'm', library: 'matplotlib', notebook: '/w/sales.ipynb' };
     const first = await writeTask(root, task);
@@ -113,7 +113,6 @@ describe('collected tasks', { timeout: 300_000 }, () => {
       [2, 'Sales as a line', 4, null],
       [4, 'Bar chart of sales per region', 4, null],
     ]);
-    assert.equal(hasTasks(root), true);
     assert.deepEqual(readdirSync(join(root, 'task-0001')).sort(), ['item.json', 'meta.json', 'plot.png']);
     assert.ok(existsSync(join(root, 'README.md')));
     const loaded = await loadDataset(root);
