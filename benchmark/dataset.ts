@@ -1,12 +1,13 @@
 // PandasPlotBench dataset: row schema, loaders for the Hub / parquet / jsonl / json, and task texts.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { z } from 'zod';
+import { readTaskFolder } from './taskFolder.js';
 
 export const DEFAULT_HF_REPO = 'JetBrains-Research/PandasPlotBench';
 export const DEFAULT_HF_ENDPOINT = 'https://huggingface.co';
@@ -76,9 +77,11 @@ export interface LoadDatasetOptions {
 
 export type DatasetSource =
   | { kind: 'hf'; repo: string }
-  | { kind: 'parquet' | 'jsonl' | 'json'; path: string };
+  | { kind: 'parquet' | 'jsonl' | 'json'; path: string }
+  /** A folder of collected tasks (benchmark/taskFolder.ts), e.g. a workspace's .plotwright/tasks. */
+  | { kind: 'folder'; path: string };
 
-/** `hf`, `hf:<owner/name>`, or a path ending in .parquet, .jsonl or .json. */
+/** `hf`, `hf:<owner/name>`, a path ending in .parquet, .jsonl or .json, or a folder of collected tasks. */
 export function parseDatasetSource(source: string): DatasetSource {
   if (source === 'hf') {
     return { kind: 'hf', repo: DEFAULT_HF_REPO };
@@ -90,11 +93,14 @@ export function parseDatasetSource(source: string): DatasetSource {
     }
     return { kind: 'hf', repo };
   }
+  if (existsSync(source) && statSync(source).isDirectory()) {
+    return { kind: 'folder', path: resolve(source) };
+  }
   const ext = extname(source).toLowerCase();
   if (ext === '.parquet' || ext === '.jsonl' || ext === '.json') {
     return { kind: ext.slice(1) as 'parquet' | 'jsonl' | 'json', path: resolve(source) };
   }
-  throw new Error(`unsupported dataset source "${source}": use hf, hf:<owner>/<name>, or a .parquet, .jsonl or .json file`);
+  throw new Error(`unsupported dataset source "${source}": use hf, hf:<owner>/<name>, a .parquet, .jsonl or .json file, or a folder of collected tasks`);
 }
 
 export async function loadDataset(source: string, options: LoadDatasetOptions = {}): Promise<LoadedDataset> {
@@ -109,6 +115,10 @@ export async function loadDataset(source: string, options: LoadDatasetOptions = 
   }
   if (!existsSync(parsed.path)) {
     throw new Error(`dataset file not found: ${parsed.path}`);
+  }
+  if (parsed.kind === 'folder') {
+    const { rows, errors } = await readTaskFolder(parsed.path);
+    return { ...validateRows(rows, errors), path: parsed.path };
   }
   if (parsed.kind === 'parquet') {
     const rows = await readParquetRows(parsed.path);

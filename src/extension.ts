@@ -12,19 +12,23 @@ import { chatModelFromSettings } from './vscode/chatModels.js';
 import { timeoutsFromEnv } from './vscode/timeouts.js';
 import { jupyterKernels, notebookCells, windowPrompts } from './vscode/plotFlowAdapters.js';
 import { readSettings } from './vscode/settings.js';
+import { TaskCollector } from './vscode/taskCollector.js';
+import { taskCollectorPorts } from './vscode/taskCollectorAdapter.js';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Plotwright', { log: true });
   context.subscriptions.push(log);
+  const timeouts = timeoutsFromEnv(process.env);
   const flow = new PlotFlow({
     kernels: jupyterKernels,
     cells: notebookCells,
     prompts: windowPrompts,
     settings: (notebook) => readSettings(notebook?.uri),
     models: (settings) => chatModelFromSettings(settings, context.secrets, log),
-    timeouts: timeoutsFromEnv(process.env),
+    timeouts,
     log,
     templatesDir: join(context.extensionPath, 'prompts'),
+    tasks: new TaskCollector(taskCollectorPorts(jupyterKernels, log, timeouts.queryMs)),
   });
   const errors = new ErrorPresenter(log);
   registerCommands(context, flow, errors, log);

@@ -18,7 +18,8 @@ import { oneOf, positiveNumber, UsageError } from './usageError.js';
 
 const DESCRIPTORS: readonly DescriptorMode[] = ['head', 'rich', 'none'];
 
-const COMMON = `  --dataset SRC          hf | hf:<owner>/<name> | path.parquet | path.jsonl | path.json (required)
+const COMMON = `  --dataset SRC          hf | hf:<owner>/<name> | path.parquet | path.jsonl | path.json | a folder of
+                         collected tasks, e.g. .plotwright/tasks (required)
   --ids 3,7,12           only these item ids          --limit N     only the first N items
   --library NAME         matplotlib | seaborn | plotly (default matplotlib)
   --task-variant V       full | no-style | short | single | none (default full)

@@ -12,6 +12,7 @@ import type { JudgeKind } from '../../benchmark/judge.js';
 import { COMPARE_DIMENSIONS, DIMENSION_PLURAL, variedDimension, type CompareDimension } from '../../benchmark/report.js';
 import { compareFolderName, isCompareFolder, isRunFolder, listRunFolders, RESULTS_ROOT, runFolderName, type RunFolder } from '../../benchmark/runFolders.js';
 import { BenchmarkConfigError, runBenchmark, type BenchmarkOptions, type BenchmarkResult } from '../../benchmark/runner.js';
+import { listTasks, TASKS_FOLDER } from '../../benchmark/taskFolder.js';
 import { compareHeadline, compareProgressText, headline, parseIdList, progressText } from '../../benchmark/runText.js';
 import type { DescriptorMode } from '../core/describe.js';
 import { loadPromptTemplates, PLOT_LIBRARIES, type PlotLibrary } from '../core/prompts.js';
@@ -186,12 +187,32 @@ export function registerBenchmarkCommands(
       vscode.window.showQuickPick([...choices], { title: `${flow.title}: run generated code?`, placeHolder, ignoreFocusOut: true }),
     );
 
+  /** "My tasks" when the workspace has collected tasks (plotwright.collectTasks). */
+  function myTasksItem(): Array<Pick<string>> {
+    const folder = workspaceFolder();
+    const root = folder?.scheme === 'file' ? join(folder.fsPath, TASKS_FOLDER) : undefined;
+    const tasks = root ? listTasks(root) : [];
+    if (!root || tasks.length === 0) {
+      return [];
+    }
+    const capped = tasks.filter((t) => t.capNote !== null).length;
+    return [
+      {
+        label: '$(account) My tasks',
+        description: TASKS_FOLDER,
+        detail: `${tasks.length} task${tasks.length === 1 ? '' : 's'} collected from your accepted plots${capped > 0 ? ` (${capped} with a capped data snapshot)` : ''}`,
+        value: root,
+      },
+    ];
+  }
+
   async function pickDatasetSource(preset: string | undefined, flow: Flow): Promise<string | undefined> {
     let source = preset;
     if (!source) {
       const files = await vscode.workspace.findFiles('**/*.{parquet,jsonl}', `**/{node_modules,.git,${RESULTS_ROOT}}/**`, 20);
       source = await pick<string>(
         [
+          ...myTasksItem(),
           { label: '$(cloud-download) PandasPlotBench from Hugging Face', detail: 'JetBrains-Research/PandasPlotBench, test split (175 items); downloaded once and cached', value: 'hf' },
           ...files.map((uri) => ({ label: `$(file) ${vscode.workspace.asRelativePath(uri)}`, detail: 'A file of this workspace', value: uri.fsPath })),
           { label: '$(folder-opened) Choose a file…', detail: 'A .parquet, .jsonl or .json file in the PandasPlotBench schema', value: 'browse' },

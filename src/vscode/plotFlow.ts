@@ -247,6 +247,9 @@ export class PlotFlow {
         });
         if (runner.cell) {
           await this.recordProvenance(runner.cell, { task, model: model.model, library, outcome });
+          if (outcome.ok && !outcome.wrongLibrary) {
+            await this.deps.tasks?.accepted({ notebook, cell: runner.cell, variable, task: prepared.task, sentTask: task, model: model.model, library, settings }, signal);
+          }
         }
         results.push({ library, outcome, cell: runner.cell, summary: outcomeSummary(outcome) });
       } catch (error) {

@@ -49,6 +49,28 @@ export interface FlowPrompts {
   askBeforeSending(request: PendingRequest, open: boolean): Promise<boolean>;
 }
 
+/**
+ * A generated cell the user accepted: it ran (with the user's consent) and ended with a plot, no error
+ * and the library asked for, and the user still has it in the notebook.
+ */
+export interface AcceptedPlot {
+  notebook: vscode.NotebookDocument;
+  cell: vscode.NotebookCell;
+  variable: string;
+  /** The user's sentence. */
+  task: string;
+  /** The task the model got (shortened, when taskDetail asks for it). */
+  sentTask: string;
+  model: string;
+  library: string;
+  settings: PlotwrightSettings;
+}
+
+/** Where accepted cells go (the task collector); it reports its own problems and never throws. */
+export interface AcceptedPlotSink {
+  accepted(plot: AcceptedPlot, signal: AbortSignal): Promise<void>;
+}
+
 export interface PlotFlowDeps {
   kernels: KernelProvider;
   cells: CellExecutor;
@@ -58,4 +80,6 @@ export interface PlotFlowDeps {
   timeouts: FlowTimeouts;
   log: { info(message: string): void };
   templatesDir: string;
+  /** Told of every accepted cell (plotwright.collectTasks). */
+  tasks?: AcceptedPlotSink;
 }

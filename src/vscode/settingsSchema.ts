@@ -28,6 +28,8 @@ export interface PlotwrightSettings {
   browserPath: string;
   /** When the exact request is shown before it is sent. */
   previewRequests: PreviewPolicy;
+  /** Save each accepted Plotwright cell as a benchmark task in the workspace's .plotwright/tasks. */
+  collectTasks: boolean;
 }
 
 /** Defaults, identical to package.json's (the unit test compares them). */
@@ -47,6 +49,7 @@ export const SETTING_DEFAULTS: PlotwrightSettings = {
   pythonPath: '',
   browserPath: '',
   previewRequests: 'firstPerNotebook',
+  collectTasks: false,
 };
 
 export const SETTING_CHOICES: Partial<Record<keyof PlotwrightSettings, readonly string[]>> = {
@@ -74,6 +77,7 @@ export const USER_ONLY_SETTINGS: ReadonlySet<keyof PlotwrightSettings> = new Set
   'pythonPath',
   'browserPath',
   'previewRequests',
+  'collectTasks',
 ]);
 
 /** The shape of vscode's WorkspaceConfiguration.inspect result used here. */
