@@ -105,6 +105,9 @@ export class Grader {
         failure = { stage: 'judging', reason: judgeErrors.map((e) => `${e.score}: ${e.message}`).join('; ') };
       }
     }
+    if (sample.structure) {
+      scores.structure = sample.structure.scores;
+    }
     const executed = outcome?.attempts.some((a) => a.result) ?? false;
     return {
       id: item.id,
@@ -122,6 +125,7 @@ export class Grader {
       usage: { generate: outcome?.usage ?? { ...NO_USAGE }, judge: judgeUsage },
       scores,
       judgeErrors,
+      ...(sample.structure ? { structureError: sample.structure.error } : {}),
       outcome: failure ? 'failed' : 'ok',
       failure,
       cached: sample.cached,

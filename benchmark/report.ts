@@ -2,6 +2,7 @@
 // comparison of runs along one dimension (Table I: models × libraries, Table II: task variants,
 // Table III: data descriptors).
 import { FAILURE_STAGES, type FailureCounts, type ScoreStats, type Summary } from './metrics.js';
+import { structureCompareCells, structureCompareHeader, structureMarkdown } from './structureReport.js';
 
 export type CompareDimension = 'model' | 'library' | 'taskVariant' | 'descriptor';
 export const COMPARE_DIMENSIONS: readonly CompareDimension[] = ['model', 'library', 'taskVariant', 'descriptor'];
@@ -85,6 +86,10 @@ export function summaryMarkdown(summary: Summary, options: { title?: string } = 
     '"good" is the share of scores of 75 or more. A dash means no score of that kind was recorded.',
     '',
   );
+  const structure = structureMarkdown(s);
+  if (structure) {
+    lines.push(structure);
+  }
   const debug = selfDebugMarkdown([s]);
   if (debug) {
     lines.push(debug, '');
@@ -172,8 +177,11 @@ export function compareRows(summaries: readonly Summary[], dimension: CompareDim
       return a.i - b.i;
     });
   const dims: CompareDimension[] = [...others, dimension];
-  const header = [...dims.map((d) => DIMENSION_HEADER[d]), ...SCORE_HEADER, 'runs', 'failed (gen/exec/render/judge)', 'judge errors'];
-  const rows = sorted.map(({ s, i }) => ({ index: i, cells: [...dims.map((d) => s[d]), ...scoreCells(s), String(s.items), failureCell(s.failures), String(s.judgeErrors)] }));
+  const header = [...dims.map((d) => DIMENSION_HEADER[d]), ...SCORE_HEADER, 'runs', 'failed (gen/exec/render/judge)', 'judge errors', ...structureCompareHeader(summaries)];
+  const rows = sorted.map(({ s, i }) => ({
+    index: i,
+    cells: [...dims.map((d) => s[d]), ...scoreCells(s), String(s.items), failureCell(s.failures), String(s.judgeErrors), ...structureCompareCells(summaries, s)],
+  }));
   return { header, rows, nameColumns: dims.length };
 }
 

@@ -75,7 +75,12 @@ export const RUN_CONFIG_KEYS: ReadonlyArray<keyof RunConfig> = [
 export function datasetHash(items: readonly PlotBenchItem[]): string {
   const hash = createHash('sha256');
   for (const item of items) {
-    hash.update(JSON.stringify([item.id, item.code_data, item.data_csv, item.task__plot_description, item.task__plot_style, item.plots_gt]));
+    const fields: unknown[] = [item.id, item.code_data, item.data_csv, item.task__plot_description, item.task__plot_style, item.plots_gt];
+    // The ground-truth code decides the structure scores; left out when empty so older hashes still match.
+    if (item.code_plot.trim() !== '') {
+      fields.push(item.code_plot);
+    }
+    hash.update(JSON.stringify(fields));
   }
   return hash.digest('hex').slice(0, 16);
 }
