@@ -14,6 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import * as aq from 'arquero';
 import { z } from 'zod';
+import { correlate, type Correlation } from './correlation.js';
 
 const { op } = aq;
 
@@ -115,6 +116,8 @@ export interface StructureSummary {
   errors: number;
   /** Why parts were skipped, with how many runs skipped them. */
   skipped: Record<string, number>;
+  /** Each part against each judge score, over the item × repeat runs that have both. */
+  judgeCorrelation?: Array<Correlation & { part: StructureSummaryPart; judge: 'visual' | 'task' }>;
 }
 
 export interface SelfDebugStats {
@@ -239,7 +242,26 @@ export function structureSummary(records: readonly ItemRecord[]): StructureSumma
     parts: Object.fromEntries(STRUCTURE_SUMMARY_PARTS.map((part) => [part, statsOverItems(withStructure, (r) => effectiveStructure(r, part))])) as StructureSummary['parts'],
     errors: withStructure.filter((r) => !r.scores.structure && r.structureError).length,
     skipped,
+    ...withDefined('judgeCorrelation', structureJudgeCorrelation(withStructure)),
   };
+}
+
+/** Undefined when no run has a judge score beside its structure scores. */
+function structureJudgeCorrelation(records: readonly ItemRecord[]): StructureSummary['judgeCorrelation'] {
+  const judges = (['visual', 'task'] as const).filter((judge) => records.some((r) => r.scores[judge] !== null));
+  if (judges.length === 0) {
+    return undefined;
+  }
+  return judges.flatMap((judge) =>
+    STRUCTURE_SUMMARY_PARTS.map((part) => {
+      const pairs = records.flatMap((r) => {
+        const structure = effectiveStructure(r, part);
+        const judged = effectiveScore(r, judge);
+        return structure === null || judged === null ? [] : [[structure, judged] as const];
+      });
+      return { part, judge, ...correlate(pairs) };
+    }),
+  );
 }
 
 /** Later lines win when the same (id, repeat) was written twice, e.g. by a resumed run. */

@@ -1,5 +1,6 @@
 // The structure scores in the reports: summary.md's section, the compare table's columns and the
 // HTML report's table (the numbers come from metrics.ts's structureSummary).
+import { correlationText } from './correlation.js';
 import { STRUCTURE_SUMMARY_PARTS, type StructureSummary, type StructureSummaryPart, type Summary } from './metrics.js';
 
 export const STRUCTURE_PART_NAMES: Record<StructureSummaryPart, string> = {
@@ -48,6 +49,19 @@ export function structureMarkdown(summary: Summary): string {
   if (skipped.length > 0) {
     lines.push('- parts skipped (not compared, left out of that part\'s mean):');
     lines.push(...skipped.map(([reason, count]) => `  - ${reason} (${count} run${count === 1 ? '' : 's'})`));
+  }
+  const correlation = structure.judgeCorrelation ?? [];
+  if (correlation.length > 0) {
+    lines.push(
+      '',
+      '### Which structure scores track the judge',
+      '',
+      'Correlation of each structure part with each judge score over the item × repeat runs that have both (only a real judge\'s scores are evidence; a mock judge\'s are not):',
+      '',
+      mdRow(['part', 'judge', 'correlation']),
+      '| --- | --- | --- |',
+      ...correlation.map((c) => mdRow([STRUCTURE_PART_NAMES[c.part], c.judge, correlationText(c)])),
+    );
   }
   lines.push('');
   return lines.join('\n');
