@@ -40,6 +40,8 @@ const structureScoresSchema = z.object({
   skipped: z.array(z.string()),
 });
 
+const judgeRepeatSchema = z.object({ scores: z.array(score), mean: score, stdev: z.number().nonnegative().nullable(), range: z.number().nonnegative().nullable() });
+
 /** The structure parts a summary reports: each part and their combination. */
 export const STRUCTURE_SUMMARY_PARTS = ['chartType', 'layout', 'text', 'data', 'color', 'combined'] as const;
 export type StructureSummaryPart = (typeof STRUCTURE_SUMMARY_PARTS)[number];
@@ -74,6 +76,10 @@ export const itemRecordSchema = z.object({
     /** Items with a ground truth code_plot only; null when it could not be computed (structureError). */
     structure: structureScoresSchema.nullable().optional(),
   }),
+  /** With --judge-repeats R > 1: each repeat's score (null when it failed) and their spread; the score above is their mean. */
+  judgeRepeats: z
+    .object({ visual: judgeRepeatSchema.optional(), task: judgeRepeatSchema.optional() })
+    .optional(),
   /** Why the structure scores of an item with a code_plot could not be computed. */
   structureError: z.string().nullable().optional(),
   /** Final judge failures after retries, e.g. an answer with no parsable score. */
@@ -156,6 +162,34 @@ export interface Summary {
   judgeErrors: number;
   /** Deterministic structure scores, when the items carry a ground truth code_plot. */
   structure?: StructureSummary;
+  /** With --judge-repeats: per judge, the mean over runs of each run's spread of repeated scores. */
+  judgeSpread?: Partial<Record<'visual' | 'task', JudgeSpreadStats>>;
+}
+
+export interface JudgeSpreadStats {
+  /** Runs with at least two parsed repeat scores. */
+  n: number;
+  /** Mean of the runs' population standard deviations. */
+  meanStdev: number;
+  /** Mean of the runs' max − min. */
+  meanRange: number;
+}
+
+/** Undefined when no run was judged more than once. */
+export function judgeSpreadSummary(records: readonly ItemRecord[]): Summary['judgeSpread'] {
+  const result: NonNullable<Summary['judgeSpread']> = {};
+  for (const kind of ['visual', 'task'] as const) {
+    const spreads = records.flatMap((r) => {
+      const repeat = r.judgeRepeats?.[kind];
+      const parsed = repeat?.scores.filter((v) => v !== null).length ?? 0;
+      return repeat && parsed >= 2 && repeat.stdev !== null && repeat.range !== null ? [{ stdev: repeat.stdev, range: repeat.range }] : [];
+    });
+    if (spreads.length > 0) {
+      const mean = (values: number[]) => roundTo(values.reduce((s, v) => s + v, 0) / values.length, PRECISION.std);
+      result[kind] = { n: spreads.length, meanStdev: mean(spreads.map((x) => x.stdev)), meanRange: mean(spreads.map((x) => x.range)) };
+    }
+  }
+  return Object.keys(result).length > 0 ? result : undefined;
 }
 
 /** Half-up rounding to `digits` decimals that is exact on decimal ties (1.005 -> 1.01). */
@@ -382,6 +416,7 @@ export function summarize(records: readonly ItemRecord[], meta: SummaryMeta): Su
     pixel: stats('pixel'),
     judgeErrors: finite(runs.judgeErrors) ?? 0,
     ...withDefined('structure', structureSummary(rows)),
+    ...withDefined('judgeSpread', judgeSpreadSummary(rows)),
   };
 }
 

@@ -79,6 +79,7 @@ export function summaryMarkdown(summary: Summary, options: { title?: string } = 
     `- generation time per item: ${s.timePerItemS === null ? '– (every answer came from the cache)' : `${s.timePerItemS.toFixed(1)} s`}${s.cachedRuns ? ` (${s.cachedRuns} run(s) answered from the cache are left out)` : ''}`,
     `- judge errors (excluded from the means): ${s.judgeErrors}`,
     `- failed runs by stage: ${failureText(s.failures)}`,
+    ...judgeSpreadLines(s),
     '',
     'Every item × repeat has one record. Items without a plot (the model request failed, the answer held no code, the code raised or drew',
     'nothing) or with the wrong library score 0; a figure our renderer could not turn into PNG is not scored and not counted as incorrect code;',
@@ -95,6 +96,13 @@ export function summaryMarkdown(summary: Summary, options: { title?: string } = 
     lines.push(debug, '');
   }
   return lines.join('\n');
+}
+
+/** With --judge-repeats: how much one judge's repeated scores of the same plot differ. */
+export function judgeSpreadLines(s: Summary): string[] {
+  return Object.entries(s.judgeSpread ?? {}).map(
+    ([kind, spread]) => `- ${kind} judge asked repeatedly: mean spread per run ${spread.meanStdev.toFixed(1)} (stdev), ${spread.meanRange.toFixed(1)} (max − min) over ${spread.n} run(s)`,
+  );
 }
 
 const STAGE_SHORT: Record<keyof FailureCounts, string> = { generation: 'generation', execution: 'execution', rendering: 'rendering', judging: 'judging' };

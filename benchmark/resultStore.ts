@@ -50,6 +50,10 @@ export interface RunConfig {
   repeats: number;
   /** "k/n" for a shard of the items, else null (merge ignores it; resume does not). */
   shard: string | null;
+  /** Judge asks per score and run; absent when 1, so older run.json files still match. */
+  judgeRepeats?: number;
+  /** Share of items whose visual judge is asked again with the images swapped; absent when 0. */
+  positionCheck?: number;
 }
 
 export const RUN_CONFIG_KEYS: ReadonlyArray<keyof RunConfig> = [
@@ -70,6 +74,8 @@ export const RUN_CONFIG_KEYS: ReadonlyArray<keyof RunConfig> = [
   'promptVersion',
   'repeats',
   'shard',
+  'judgeRepeats',
+  'positionCheck',
 ];
 
 export function datasetHash(items: readonly PlotBenchItem[]): string {

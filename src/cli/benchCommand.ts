@@ -31,6 +31,7 @@ const COMMON = `  --dataset SRC          hf | hf:<owner>/<name> | path.parquet |
   --judge-api-key KEY    the judge's key (or $PLOTWRIGHT_JUDGE_API_KEY); the generator's key
                          goes to the judge only when both are the same host and port
   --judges LIST          visual,task (default both; 'none' for no judge)
+  --judge-repeats R      ask the judge R times per score and run; records each score and the spread (default 1)
   --concurrency N        model requests in flight, generation and judging (default 8); halved on 429 and raised again
   --kernels K            kernels running generated code (default: the number of CPU cores)
   --shard k/n            only the k-th of n deterministic shares of the items (also: --shard n or auto, with the
@@ -83,6 +84,7 @@ const OPTIONS = {
   'judge-base-url': { type: 'string' },
   'judge-api-key': { type: 'string' },
   judges: { type: 'string' },
+  'judge-repeats': { type: 'string' },
   concurrency: { type: 'string' },
   kernels: { type: 'string' },
   shard: { type: 'string' },
@@ -189,6 +191,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     }
   }
   const repeats = Math.max(1, positiveNumber('repeats', values.repeats, 1, { integer: true }));
+  const judgeRepeats = Math.max(1, positiveNumber('judge-repeats', values['judge-repeats'], 1, { integer: true }));
   const timeoutMs = positiveNumber('timeout', values.timeout, 60) * 1000;
   const selfDebug = positiveNumber('self-debug', values['self-debug'], 0, { integer: true });
   const requestTimeoutMs = positiveNumber('request-timeout', values['request-timeout'], 120) * 1000;
@@ -217,6 +220,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     ...(kernels !== undefined ? { kernels } : {}),
     ...(shard ? { shard } : {}),
     repeats,
+    ...(judgeRepeats > 1 ? { judgeRepeats } : {}),
     timeoutMs,
     selfDebug,
     outDir,
