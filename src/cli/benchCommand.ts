@@ -2,6 +2,7 @@
 // runner does the work; this file parses flags, prints progress on stderr and the tables on stdout.
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { agreement, AgreementError, agreementMarkdown } from '../../benchmark/agreement.js';
 import { runCompare, type CompareCell, type CompareGrid } from '../../benchmark/compare.js';
 import { TASK_VARIANTS, type TaskVariant } from '../../benchmark/dataset.js';
 import { JUDGE_KINDS, type JudgeKind } from '../../benchmark/judge.js';
@@ -51,6 +52,7 @@ const COMMON = `  --dataset SRC          hf | hf:<owner>/<name> | path.parquet |
 const HELP = `Usage: plotwright bench --dataset <src> [options]
        plotwright bench compare (--models a,b | --libraries a,b | --task-variants a,b | --descriptors a,b) [options]
        plotwright bench merge --out DIR RESULTS_DIR...
+       plotwright bench agreement A B [--json]
 
 Runs PandasPlotBench: per item the model writes plotting code for the item's DataFrame, the code runs
 in an isolated warm Jupyter kernel, and a multimodal judge scores the plot against the ground truth
@@ -64,6 +66,10 @@ compare runs one sub-folder per grid cell under --out and writes DIR/compare.md:
 
 merge combines result folders of one configuration (e.g. the shards of a run) into DIR, with one
 summary and report; folders run with other settings are refused.
+
+agreement reports Pearson and Spearman correlation, with n, of each score A and B share: A is a
+results folder, B another results folder of the same plots (another judge) or a CSV of id,score
+(human scores; id,repeat,score to match repeats). Pairs are matched by item id and repeat.
 
 Every item × repeat gets one record, also when it failed (the stage and reason are in the record and
 summary.json's "failures"). Exit status: 0 when the run finished, 1 when it stopped (a wrong key, an
@@ -153,6 +159,9 @@ export function progressLine(p: BenchmarkProgress, prefix = ''): string | undefi
 export async function runBenchCommand(args: string[]): Promise<number> {
   if (args[0] === 'merge') {
     return runMergeCommand(args.slice(1));
+  }
+  if (args[0] === 'agreement') {
+    return runAgreementCommand(args.slice(1));
   }
   const compare = args[0] === 'compare';
   const { values } = parseArgs({ args: compare ? args.slice(1) : args, options: OPTIONS, strict: true, allowPositionals: false });
@@ -319,6 +328,33 @@ async function runMergeCommand(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof BenchmarkConfigError) {
       console.error(`plotwright bench merge: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function runAgreementCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length !== 2) {
+    throw new UsageError(`bench agreement needs two arguments, a results folder A and a results folder or CSV of id,score B (got ${positionals.length})`);
+  }
+  try {
+    const result = agreement(positionals[0]!, positionals[1]!);
+    console.log(values.json ? JSON.stringify(result, null, 2) : agreementMarkdown(result));
+    return 0;
+  } catch (error) {
+    if (error instanceof AgreementError) {
+      console.error(`plotwright bench agreement: ${error.message}`);
       return 1;
     }
     throw error;
