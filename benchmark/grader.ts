@@ -6,9 +6,10 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TokenUsage } from '../src/llm/chatModel.js';
 import { taskText } from './dataset.js';
-import type { JudgeKind, PlotJudge } from './judge.js';
+import type { JudgeKind, JudgeVerdict, PlotJudge } from './judge.js';
 import type { ItemRecord, JudgeError, RunFailure } from './metrics.js';
 import { pixelScore } from './pixelScore.js';
+import { positionCheckSelected } from './positionCheck.js';
 import type { ResultLine, RecordExtras } from './resultStore.js';
 import type { Sample, SampleTask } from './sampler.js';
 
@@ -21,8 +22,26 @@ export interface GraderOptions {
   judges: readonly JudgeKind[];
   /** Results folder: plots/<id>-<repeat>.png and gt/<id>.png go there. */
   outDir: string;
+  /** Share (0–1) of items whose visual judge is also asked with the images swapped. */
+  positionCheck?: number;
   /** Judges asked again (--judge-repeats R: R - 1 of them), each under its own cache namespace. */
   repeatJudges?: readonly PlotJudge[];
+}
+
+/** The swapped verdict beside the usual visual score; a failed swapped ask is recorded, not scored. */
+async function positionCheckOf(swapped: Promise<JudgeVerdict>, usual: number | null): Promise<NonNullable<ItemRecord['positionCheck']>> {
+  try {
+    const verdict = await swapped;
+    const score = verdict.score;
+    return {
+      swapped: score,
+      usual,
+      difference: score === null || usual === null ? null : Math.round((score - usual) * 10) / 10,
+      ...(verdict.error ? { error: verdict.error } : {}),
+    };
+  } catch (error) {
+    return { swapped: null, usual, difference: null, error: `judging failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 /**
@@ -68,6 +87,7 @@ export class Grader {
     const judgeErrors: JudgeError[] = [];
     const judgeAnswers: RecordExtras['judgeAnswers'] = {};
     const judgeRepeats: NonNullable<ItemRecord['judgeRepeats']> = {};
+    let positionCheck: ItemRecord['positionCheck'];
     let judgeUsage: TokenUsage | null = null;
     let judgeMs: number | null = null;
     let failure: RunFailure | null = sample.failure;
@@ -97,6 +117,8 @@ export class Grader {
               member.task(png, taskText(item, 'full'), signal),
         ),
       );
+      const swapped =
+        useVisual && positionCheckSelected(item.id, this.options.positionCheck ?? 0) ? judge.visualSwapped(png, gt as Buffer, signal) : undefined;
       const settled = await Promise.allSettled(asks);
       if (signal.aborted) {
         throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled');
@@ -136,6 +158,12 @@ export class Grader {
           scores[kind] = spread.mean;
         }
       });
+      if (swapped) {
+        positionCheck = await positionCheckOf(swapped, scores.visual);
+        if (signal.aborted) {
+          throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled');
+        }
+      }
       if (judgeErrors.length > 0 && failure === null) {
         failure = { stage: 'judging', reason: judgeErrors.map((e) => `${e.score}: ${e.message}`).join('; ') };
       }
@@ -161,6 +189,7 @@ export class Grader {
       scores,
       judgeErrors,
       ...(Object.keys(judgeRepeats).length > 0 ? { judgeRepeats } : {}),
+      ...(positionCheck ? { positionCheck } : {}),
       ...(sample.structure ? { structureError: sample.structure.error } : {}),
       outcome: failure ? 'failed' : 'ok',
       failure,

@@ -15,6 +15,7 @@ import { readFile } from 'node:fs/promises';
 import * as aq from 'arquero';
 import { z } from 'zod';
 import { correlate, type Correlation } from './correlation.js';
+import { positionBias, type PositionBias } from './positionCheck.js';
 
 const { op } = aq;
 
@@ -79,6 +80,10 @@ export const itemRecordSchema = z.object({
   /** With --judge-repeats R > 1: each repeat's score (null when it failed) and their spread; the score above is their mean. */
   judgeRepeats: z
     .object({ visual: judgeRepeatSchema.optional(), task: judgeRepeatSchema.optional() })
+    .optional(),
+  /** With --position-check: the visual judge asked again with the generated chart first. */
+  positionCheck: z
+    .object({ swapped: score, usual: score, difference: z.number().nullable(), error: z.string().optional() })
     .optional(),
   /** Why the structure scores of an item with a code_plot could not be computed. */
   structureError: z.string().nullable().optional(),
@@ -162,6 +167,8 @@ export interface Summary {
   judgeErrors: number;
   /** Deterministic structure scores, when the items carry a ground truth code_plot. */
   structure?: StructureSummary;
+  /** With --position-check: how much swapping the images moved the visual score. */
+  positionBias?: PositionBias;
   /** With --judge-repeats: per judge, the mean over runs of each run's spread of repeated scores. */
   judgeSpread?: Partial<Record<'visual' | 'task', JudgeSpreadStats>>;
 }
@@ -417,6 +424,7 @@ export function summarize(records: readonly ItemRecord[], meta: SummaryMeta): Su
     judgeErrors: finite(runs.judgeErrors) ?? 0,
     ...withDefined('structure', structureSummary(rows)),
     ...withDefined('judgeSpread', judgeSpreadSummary(rows)),
+    ...withDefined('positionBias', positionBias(rows)),
   };
 }
 

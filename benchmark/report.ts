@@ -2,6 +2,7 @@
 // comparison of runs along one dimension (Table I: models × libraries, Table II: task variants,
 // Table III: data descriptors).
 import { FAILURE_STAGES, type FailureCounts, type ScoreStats, type Summary } from './metrics.js';
+import { positionBiasLine } from './positionCheck.js';
 import { structureCompareCells, structureCompareHeader, structureMarkdown } from './structureReport.js';
 
 export type CompareDimension = 'model' | 'library' | 'taskVariant' | 'descriptor';
@@ -80,6 +81,7 @@ export function summaryMarkdown(summary: Summary, options: { title?: string } = 
     `- judge errors (excluded from the means): ${s.judgeErrors}`,
     `- failed runs by stage: ${failureText(s.failures)}`,
     ...judgeSpreadLines(s),
+    ...positionBiasLine(s.positionBias),
     '',
     'Every item × repeat has one record. Items without a plot (the model request failed, the answer held no code, the code raised or drew',
     'nothing) or with the wrong library score 0; a figure our renderer could not turn into PNG is not scored and not counted as incorrect code;',

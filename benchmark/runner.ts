@@ -276,7 +276,7 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
         renderer.warmUp().catch(() => undefined);
       }
       const sampler = new Sampler({ ...options, templates, models, pool, renderer, homeDir, versions, selfDebug: options.selfDebug ?? 0, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
-      const grader = new Grader({ library: options.library, judge, judges: config.judges as JudgeKind[], outDir, repeatJudges: judgePanel.slice(1) });
+      const grader = new Grader({ library: options.library, judge, judges: config.judges as JudgeKind[], outDir, repeatJudges: judgePanel.slice(1), positionCheck: config.positionCheck ?? 0 });
 
       const runOne = async (task: SampleTask): Promise<void> => {
         const sample = await sampler.sample(task, stop.signal);

@@ -33,6 +33,8 @@ const COMMON = `  --dataset SRC          hf | hf:<owner>/<name> | path.parquet |
                          goes to the judge only when both are the same host and port
   --judges LIST          visual,task (default both; 'none' for no judge)
   --judge-repeats R      ask the judge R times per score and run; records each score and the spread (default 1)
+  --position-check P     on a deterministic share P (0-1, e.g. 0.2) of the items, also ask the visual judge with
+                         the generated chart first; summary reports the mean score difference (default 0)
   --concurrency N        model requests in flight, generation and judging (default 8); halved on 429 and raised again
   --kernels K            kernels running generated code (default: the number of CPU cores)
   --shard k/n            only the k-th of n deterministic shares of the items (also: --shard n or auto, with the
@@ -91,6 +93,7 @@ const OPTIONS = {
   'judge-api-key': { type: 'string' },
   judges: { type: 'string' },
   'judge-repeats': { type: 'string' },
+  'position-check': { type: 'string' },
   concurrency: { type: 'string' },
   kernels: { type: 'string' },
   shard: { type: 'string' },
@@ -201,6 +204,10 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   }
   const repeats = Math.max(1, positiveNumber('repeats', values.repeats, 1, { integer: true }));
   const judgeRepeats = Math.max(1, positiveNumber('judge-repeats', values['judge-repeats'], 1, { integer: true }));
+  const positionCheck = positiveNumber('position-check', values['position-check'], 0);
+  if (positionCheck > 1) {
+    throw new UsageError(`--position-check is a share of the items from 0 to 1 (got '${values['position-check']}')`);
+  }
   const timeoutMs = positiveNumber('timeout', values.timeout, 60) * 1000;
   const selfDebug = positiveNumber('self-debug', values['self-debug'], 0, { integer: true });
   const requestTimeoutMs = positiveNumber('request-timeout', values['request-timeout'], 120) * 1000;
@@ -230,6 +237,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     ...(shard ? { shard } : {}),
     repeats,
     ...(judgeRepeats > 1 ? { judgeRepeats } : {}),
+    ...(positionCheck > 0 ? { positionCheck } : {}),
     timeoutMs,
     selfDebug,
     outDir,
