@@ -13,7 +13,8 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync }
 import { join, relative, sep } from 'node:path';
 import { packageRoot } from '../src/core/packageRoot.js';
 import { effectiveScore, effectiveStructure, itemRecordSchema, type ItemRecord, type Summary } from './metrics.js';
-import { failureText } from './report.js';
+import { positionBiasLine } from './positionCheck.js';
+import { failureText, judgeSpreadLines } from './report.js';
 import { STRUCTURE_PART_NAMES, structureRows } from './structureReport.js';
 import type { ResultLine } from './resultStore.js';
 
@@ -133,7 +134,13 @@ function summaryTable(s: Summary): string {
 <tr><th>failed runs</th><td colspan="7" class="failures">${escapeHtml(failureText(s.failures))}</td></tr>
 </table>
 <table class="scores"><tr><th>score</th><th>mean</th><th>std</th><th>good (≥ 75)</th></tr>${rows}</table>
-${structureHtml(s)}${selfDebugHtml(s)}`;
+${calibrationHtml(s)}${structureHtml(s)}${selfDebugHtml(s)}`;
+}
+
+/** Judge spread (--judge-repeats) and position bias (--position-check), as summary.md words them. */
+function calibrationHtml(s: Summary): string {
+  const lines = [...judgeSpreadLines(s), ...positionBiasLine(s.positionBias)].map((line) => `<li>${escapeHtml(line.replace(/^- /, ''))}</li>`);
+  return lines.length > 0 ? `<ul class="calibration">${lines.join('')}</ul>\n` : '';
 }
 
 /** The structure scores' table, when the run has them. */

@@ -95,6 +95,7 @@ describe('runBenchmark --position-check', { timeout: 300_000 }, () => {
     assert.deepEqual(summary.positionBias, { n: expected.length, meanDifference: -10, meanAbsDifference: 10 });
     const markdown = readFileSync(join(outDir, 'summary.md'), 'utf8');
     assert.match(markdown, new RegExp(`position check of the visual judge \\(images swapped\\): mean difference swapped − usual -10\\.0, mean absolute difference 10\\.0 \\(n = ${expected.length}\\)`));
+    assert.match(readFileSync(join(outDir, 'report.html'), 'utf8'), /<ul class="calibration"><li>position check of the visual judge/);
     const run = JSON.parse(readFileSync(join(outDir, 'run.json'), 'utf8')) as { positionCheck?: number };
     assert.equal(run.positionCheck, 0.5);
   });
