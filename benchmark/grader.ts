@@ -9,6 +9,7 @@ import { taskText } from './dataset.js';
 import type { JudgeKind, JudgeVerdict, PlotJudge } from './judge.js';
 import type { ItemRecord, JudgeError, RunFailure } from './metrics.js';
 import { pixelScore } from './pixelScore.js';
+import { positionCheckSelected } from './positionCheck.js';
 import type { ResultLine, RecordExtras } from './resultStore.js';
 import type { Sample, SampleTask } from './sampler.js';
 
@@ -21,6 +22,41 @@ export interface GraderOptions {
   judges: readonly JudgeKind[];
   /** Results folder: plots/<id>-<repeat>.png and gt/<id>.png go there. */
   outDir: string;
+  /** Share (0–1) of items whose visual judge is also asked with the images swapped. */
+  positionCheck?: number;
+  /** Judges asked again (--judge-repeats R: R - 1 of them), each under its own cache namespace. */
+  repeatJudges?: readonly PlotJudge[];
+}
+
+/** The swapped verdict beside the usual visual score; a failed swapped ask is recorded, not scored. */
+async function positionCheckOf(swapped: Promise<JudgeVerdict>, usual: number | null): Promise<NonNullable<ItemRecord['positionCheck']>> {
+  try {
+    const verdict = await swapped;
+    const score = verdict.score;
+    return {
+      swapped: score,
+      usual,
+      difference: score === null || usual === null ? null : Math.round((score - usual) * 10) / 10,
+      ...(verdict.error ? { error: verdict.error } : {}),
+    };
+  } catch (error) {
+    return { swapped: null, usual, difference: null, error: `judging failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/**
+ * The mean of the repeats' scores that parsed (one decimal), their population standard deviation and
+ * range; null when none parsed. A repeat that failed stays null in the list.
+ */
+export function judgeSpread(repeatScores: ReadonlyArray<number | null>): { mean: number | null; stdev: number | null; range: number | null } {
+  const valid = repeatScores.filter((v): v is number => v !== null);
+  if (valid.length === 0) {
+    return { mean: null, stdev: null, range: null };
+  }
+  const mean = valid.reduce((sum, v) => sum + v, 0) / valid.length;
+  const stdev = Math.sqrt(valid.reduce((sum, v) => sum + (v - mean) ** 2, 0) / valid.length);
+  const round = (v: number) => Math.round(v * 10) / 10;
+  return { mean: round(mean), stdev: round(stdev), range: Math.max(...valid) - Math.min(...valid) };
 }
 
 export class Grader {
@@ -50,6 +86,8 @@ export class Grader {
     const scores: ItemRecord['scores'] = { visual: null, task: null, pixel: null };
     const judgeErrors: JudgeError[] = [];
     const judgeAnswers: RecordExtras['judgeAnswers'] = {};
+    const judgeRepeats: NonNullable<ItemRecord['judgeRepeats']> = {};
+    let positionCheck: ItemRecord['positionCheck'];
     let judgeUsage: TokenUsage | null = null;
     let judgeMs: number | null = null;
     let failure: RunFailure | null = sample.failure;
@@ -68,42 +106,70 @@ export class Grader {
           scores.pixel = null;
         }
       }
-      const asks: Array<Promise<JudgeVerdict>> = [];
-      if (useVisual) {
-        asks.push(judge.visual(png, gt as Buffer, signal));
-      }
-      if (useTask) {
-        // Whatever variant the model got, the task judge grades against the full task, so variants compare.
-        asks.push(judge.task(png, taskText(item, 'full'), signal));
-      }
+      // Each kind is asked of every judge of the panel (one per judge repeat, each with its own cache namespace).
+      const panel = judge ? [judge, ...(this.options.repeatJudges ?? [])] : [];
+      const kinds: JudgeKind[] = [...(useVisual ? (['visual'] as const) : []), ...(useTask ? (['task'] as const) : [])];
+      const asks = kinds.flatMap((kind) =>
+        panel.map((member) =>
+          kind === 'visual'
+            ? member.visual(png, gt as Buffer, signal)
+            : // Whatever variant the model got, the task judge grades against the full task, so variants compare.
+              member.task(png, taskText(item, 'full'), signal),
+        ),
+      );
+      const swapped =
+        useVisual && positionCheckSelected(item.id, this.options.positionCheck ?? 0) ? judge.visualSwapped(png, gt as Buffer, signal) : undefined;
       const settled = await Promise.allSettled(asks);
       if (signal.aborted) {
         throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled');
       }
-      const kinds: JudgeKind[] = [...(useVisual ? (['visual'] as const) : []), ...(useTask ? (['task'] as const) : [])];
-      settled.forEach((result, index) => {
-        if (result.status === 'rejected') {
-          judgeErrors.push({ score: kinds[index], message: `judging failed: ${result.reason instanceof Error ? result.reason.message : String(result.reason)}` });
-          return;
+      kinds.forEach((kind, kindIndex) => {
+        const results = settled.slice(kindIndex * panel.length, (kindIndex + 1) * panel.length);
+        const repeatScores: Array<number | null> = [];
+        const errors: string[] = [];
+        results.forEach((result, repeat) => {
+          const prefix = panel.length > 1 ? `repeat ${repeat}: ` : '';
+          if (result.status === 'rejected') {
+            errors.push(`${prefix}judging failed: ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`);
+            repeatScores.push(null);
+            return;
+          }
+          const verdict = result.value;
+          judgeUsage = {
+            promptTokens: (judgeUsage?.promptTokens ?? 0) + verdict.usage.promptTokens,
+            completionTokens: (judgeUsage?.completionTokens ?? 0) + verdict.usage.completionTokens,
+          };
+          judgeMs = Math.max(judgeMs ?? 0, verdict.ms);
+          if (verdict.answer && judgeAnswers[kind] === undefined) {
+            judgeAnswers[kind] = verdict.answer;
+          }
+          repeatScores.push(verdict.score);
+          if (verdict.score === null) {
+            errors.push(`${prefix}${verdict.error ?? 'no score'}`);
+          }
+        });
+        const spread = judgeSpread(repeatScores);
+        if (panel.length > 1) {
+          judgeRepeats[kind] = { scores: repeatScores, ...spread };
         }
-        const verdict = result.value;
-        judgeUsage = {
-          promptTokens: (judgeUsage?.promptTokens ?? 0) + verdict.usage.promptTokens,
-          completionTokens: (judgeUsage?.completionTokens ?? 0) + verdict.usage.completionTokens,
-        };
-        judgeMs = Math.max(judgeMs ?? 0, verdict.ms);
-        if (verdict.answer) {
-          judgeAnswers[verdict.kind] = verdict.answer;
-        }
-        if (verdict.score === null) {
-          judgeErrors.push({ score: verdict.kind, message: verdict.error ?? 'no score' });
+        if (spread.mean === null) {
+          judgeErrors.push({ score: kind, message: errors.join('; ') });
         } else {
-          scores[verdict.kind] = verdict.score;
+          scores[kind] = spread.mean;
         }
       });
+      if (swapped) {
+        positionCheck = await positionCheckOf(swapped, scores.visual);
+        if (signal.aborted) {
+          throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled');
+        }
+      }
       if (judgeErrors.length > 0 && failure === null) {
         failure = { stage: 'judging', reason: judgeErrors.map((e) => `${e.score}: ${e.message}`).join('; ') };
       }
+    }
+    if (sample.structure) {
+      scores.structure = sample.structure.scores;
     }
     const executed = outcome?.attempts.some((a) => a.result) ?? false;
     return {
@@ -122,6 +188,9 @@ export class Grader {
       usage: { generate: outcome?.usage ?? { ...NO_USAGE }, judge: judgeUsage },
       scores,
       judgeErrors,
+      ...(Object.keys(judgeRepeats).length > 0 ? { judgeRepeats } : {}),
+      ...(positionCheck ? { positionCheck } : {}),
+      ...(sample.structure ? { structureError: sample.structure.error } : {}),
       outcome: failure ? 'failed' : 'ok',
       failure,
       cached: sample.cached,

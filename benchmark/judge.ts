@@ -66,6 +66,25 @@ export function visualJudgeMessages(templates: PromptTemplates, generated: Uint8
   ];
 }
 
+/**
+ * The visual judge with the images in the other order (the position-bias check): the generated chart
+ * first, and a prompt (judge-visual-swapped.txt) that says so.
+ */
+export function visualSwappedJudgeMessages(templates: PromptTemplates, generated: Uint8Array, groundTruth: Uint8Array): ChatMessage[] {
+  return [
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: templates.get('judge-visual-swapped') },
+        { type: 'text', text: 'GENERATED chart:' },
+        image(generated),
+        { type: 'text', text: 'REFERENCE chart:' },
+        image(groundTruth),
+      ],
+    },
+  ];
+}
+
 export function taskJudgeMessages(templates: PromptTemplates, generated: Uint8Array, task: string): ChatMessage[] {
   return [
     {
@@ -90,6 +109,11 @@ export class PlotJudge {
 
   visual(generated: Uint8Array, groundTruth: Uint8Array, signal?: AbortSignal): Promise<JudgeVerdict> {
     return this.ask('visual', visualJudgeMessages(this.templates, generated, groundTruth), signal);
+  }
+
+  /** The visual score with the generated chart shown first (the position-bias check). */
+  visualSwapped(generated: Uint8Array, groundTruth: Uint8Array, signal?: AbortSignal): Promise<JudgeVerdict> {
+    return this.ask('visual', visualSwappedJudgeMessages(this.templates, generated, groundTruth), signal);
   }
 
   task(generated: Uint8Array, task: string, signal?: AbortSignal): Promise<JudgeVerdict> {

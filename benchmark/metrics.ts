@@ -14,6 +14,8 @@
 import { readFile } from 'node:fs/promises';
 import * as aq from 'arquero';
 import { z } from 'zod';
+import { correlate, type Correlation } from './correlation.js';
+import { positionBias, type PositionBias } from './positionCheck.js';
 
 const { op } = aq;
 
@@ -27,6 +29,23 @@ export const SCORE_KINDS: readonly ScoreKind[] = ['visual', 'task', 'pixel'];
 const tokenCountsSchema = z.object({ promptTokens: z.number().nonnegative(), completionTokens: z.number().nonnegative() });
 
 const score = z.number().min(0).max(100).nullable();
+
+/** One item's structure scores (benchmark/structureScore.ts), as results.jsonl stores them. */
+const structureScoresSchema = z.object({
+  chartType: score,
+  layout: score,
+  text: score,
+  data: score,
+  color: score,
+  combined: score,
+  skipped: z.array(z.string()),
+});
+
+const judgeRepeatSchema = z.object({ scores: z.array(score), mean: score, stdev: z.number().nonnegative().nullable(), range: z.number().nonnegative().nullable() });
+
+/** The structure parts a summary reports: each part and their combination. */
+export const STRUCTURE_SUMMARY_PARTS = ['chartType', 'layout', 'text', 'data', 'color', 'combined'] as const;
+export type StructureSummaryPart = (typeof STRUCTURE_SUMMARY_PARTS)[number];
 
 export type FailureStage = 'generation' | 'execution' | 'rendering' | 'judging';
 export const FAILURE_STAGES: readonly FailureStage[] = ['generation', 'execution', 'rendering', 'judging'];
@@ -51,7 +70,23 @@ export const itemRecordSchema = z.object({
   }),
   usage: z.object({ generate: tokenCountsSchema, judge: tokenCountsSchema.nullable() }),
   /** null: not judged (no plot, judge skipped or disabled) or a judge error (see judgeErrors). */
-  scores: z.object({ visual: score, task: score, pixel: score }),
+  scores: z.object({
+    visual: score,
+    task: score,
+    pixel: score,
+    /** Items with a ground truth code_plot only; null when it could not be computed (structureError). */
+    structure: structureScoresSchema.nullable().optional(),
+  }),
+  /** With --judge-repeats R > 1: each repeat's score (null when it failed) and their spread; the score above is their mean. */
+  judgeRepeats: z
+    .object({ visual: judgeRepeatSchema.optional(), task: judgeRepeatSchema.optional() })
+    .optional(),
+  /** With --position-check: the visual judge asked again with the generated chart first. */
+  positionCheck: z
+    .object({ swapped: score, usual: score, difference: z.number().nullable(), error: z.string().optional() })
+    .optional(),
+  /** Why the structure scores of an item with a code_plot could not be computed. */
+  structureError: z.string().nullable().optional(),
   /** Final judge failures after retries, e.g. an answer with no parsable score. */
   judgeErrors: z.array(z.object({ score: z.enum(['visual', 'task']), message: z.string() })),
   /** 'failed' with `failure` set, else 'ok' (a plot that was judged, possibly drawn with the wrong library). Absent in old records. */
@@ -84,6 +119,17 @@ export interface ScoreStats {
 }
 
 export type FailureCounts = Record<FailureStage, number>;
+
+export interface StructureSummary {
+  /** Per part, over the items with structure scores (repeats averaged per item first). */
+  parts: Record<StructureSummaryPart, ScoreStats & { n: number }>;
+  /** Item × repeat runs whose structure scores could not be computed (left out of the means). */
+  errors: number;
+  /** Why parts were skipped, with how many runs skipped them. */
+  skipped: Record<string, number>;
+  /** Each part against each judge score, over the item × repeat runs that have both. */
+  judgeCorrelation?: Array<Correlation & { part: StructureSummaryPart; judge: 'visual' | 'task' }>;
+}
 
 export interface SelfDebugStats {
   /** Share (0–100) of item×repeat runs with a plot after attempt 0, 1, …, N. */
@@ -119,6 +165,38 @@ export interface Summary {
   task: ScoreStats;
   pixel: ScoreStats;
   judgeErrors: number;
+  /** Deterministic structure scores, when the items carry a ground truth code_plot. */
+  structure?: StructureSummary;
+  /** With --position-check: how much swapping the images moved the visual score. */
+  positionBias?: PositionBias;
+  /** With --judge-repeats: per judge, the mean over runs of each run's spread of repeated scores. */
+  judgeSpread?: Partial<Record<'visual' | 'task', JudgeSpreadStats>>;
+}
+
+export interface JudgeSpreadStats {
+  /** Runs with at least two parsed repeat scores. */
+  n: number;
+  /** Mean of the runs' population standard deviations. */
+  meanStdev: number;
+  /** Mean of the runs' max − min. */
+  meanRange: number;
+}
+
+/** Undefined when no run was judged more than once. */
+export function judgeSpreadSummary(records: readonly ItemRecord[]): Summary['judgeSpread'] {
+  const result: NonNullable<Summary['judgeSpread']> = {};
+  for (const kind of ['visual', 'task'] as const) {
+    const spreads = records.flatMap((r) => {
+      const repeat = r.judgeRepeats?.[kind];
+      const parsed = repeat?.scores.filter((v) => v !== null).length ?? 0;
+      return repeat && parsed >= 2 && repeat.stdev !== null && repeat.range !== null ? [{ stdev: repeat.stdev, range: repeat.range }] : [];
+    });
+    if (spreads.length > 0) {
+      const mean = (values: number[]) => roundTo(values.reduce((s, v) => s + v, 0) / values.length, PRECISION.std);
+      result[kind] = { n: spreads.length, meanStdev: mean(spreads.map((x) => x.stdev)), meanRange: mean(spreads.map((x) => x.range)) };
+    }
+  }
+  return Object.keys(result).length > 0 ? result : undefined;
 }
 
 /** Half-up rounding to `digits` decimals that is exact on decimal ties (1.005 -> 1.01). */
@@ -139,6 +217,92 @@ export function effectiveScore(record: ItemRecord, kind: ScoreKind): number | nu
     return 0;
   }
   return record.scores[kind];
+}
+
+/**
+ * The structure score that counts: 0 on every part without a plot or with the wrong library (as the
+ * judge scores); null when the item has none, it could not be computed, or the part was skipped.
+ */
+export function effectiveStructure(record: ItemRecord, part: StructureSummaryPart): number | null {
+  const structure = record.scores.structure;
+  if (!structure) {
+    return null;
+  }
+  if (!record.hasPlot || record.wrongLibrary) {
+    return 0;
+  }
+  return structure[part];
+}
+
+/**
+ * Mean, std and good ratio over items of a per-record value: each item's repeats are averaged first
+ * (as summarize does), nulls left out.
+ */
+export function statsOverItems(records: readonly ItemRecord[], value: (record: ItemRecord) => number | null): ScoreStats & { n: number } {
+  const byItem = new Map<number, { sum: number; good: number; count: number }>();
+  for (const r of records) {
+    const v = value(r);
+    if (v === null) {
+      continue;
+    }
+    const entry = byItem.get(r.id) ?? { sum: 0, good: 0, count: 0 };
+    entry.sum += v;
+    entry.good += v >= GOOD_SCORE ? 1 : 0;
+    entry.count++;
+    byItem.set(r.id, entry);
+  }
+  const means = [...byItem.values()].map((e) => e.sum / e.count);
+  const goods = [...byItem.values()].map((e) => e.good / e.count);
+  const n = means.length;
+  if (n === 0) {
+    return { mean: null, goodRatio: null, std: null, n: 0 };
+  }
+  const mean = means.reduce((s, v) => s + v, 0) / n;
+  const std = Math.sqrt(means.reduce((s, v) => s + (v - mean) ** 2, 0) / n);
+  return {
+    mean: roundTo(mean, PRECISION.mean),
+    goodRatio: roundTo(goods.reduce((s, v) => s + v, 0) / n, PRECISION.goodRatio),
+    std: roundTo(std, PRECISION.std),
+    n,
+  };
+}
+
+/** The structure part of a summary; undefined when no record carries structure scores or their error. */
+export function structureSummary(records: readonly ItemRecord[]): StructureSummary | undefined {
+  const withStructure = records.filter((r) => r.scores.structure !== undefined || (r.structureError ?? null) !== null);
+  if (withStructure.length === 0) {
+    return undefined;
+  }
+  const skipped: Record<string, number> = {};
+  for (const r of withStructure) {
+    for (const reason of r.scores.structure?.skipped ?? []) {
+      skipped[reason] = (skipped[reason] ?? 0) + 1;
+    }
+  }
+  return {
+    parts: Object.fromEntries(STRUCTURE_SUMMARY_PARTS.map((part) => [part, statsOverItems(withStructure, (r) => effectiveStructure(r, part))])) as StructureSummary['parts'],
+    errors: withStructure.filter((r) => !r.scores.structure && r.structureError).length,
+    skipped,
+    ...withDefined('judgeCorrelation', structureJudgeCorrelation(withStructure)),
+  };
+}
+
+/** Undefined when no run has a judge score beside its structure scores. */
+function structureJudgeCorrelation(records: readonly ItemRecord[]): StructureSummary['judgeCorrelation'] {
+  const judges = (['visual', 'task'] as const).filter((judge) => records.some((r) => r.scores[judge] !== null));
+  if (judges.length === 0) {
+    return undefined;
+  }
+  return judges.flatMap((judge) =>
+    STRUCTURE_SUMMARY_PARTS.map((part) => {
+      const pairs = records.flatMap((r) => {
+        const structure = effectiveStructure(r, part);
+        const judged = effectiveScore(r, judge);
+        return structure === null || judged === null ? [] : [[structure, judged] as const];
+      });
+      return { part, judge, ...correlate(pairs) };
+    }),
+  );
 }
 
 /** Later lines win when the same (id, repeat) was written twice, e.g. by a resumed run. */
@@ -258,7 +422,14 @@ export function summarize(records: readonly ItemRecord[], meta: SummaryMeta): Su
     task: stats('task'),
     pixel: stats('pixel'),
     judgeErrors: finite(runs.judgeErrors) ?? 0,
+    ...withDefined('structure', structureSummary(rows)),
+    ...withDefined('judgeSpread', judgeSpreadSummary(rows)),
+    ...withDefined('positionBias', positionBias(rows)),
   };
+}
+
+function withDefined<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 export function failureCounts(records: readonly ItemRecord[]): FailureCounts {

@@ -2,6 +2,8 @@
 // comparison of runs along one dimension (Table I: models × libraries, Table II: task variants,
 // Table III: data descriptors).
 import { FAILURE_STAGES, type FailureCounts, type ScoreStats, type Summary } from './metrics.js';
+import { positionBiasLine } from './positionCheck.js';
+import { structureCompareCells, structureCompareHeader, structureMarkdown } from './structureReport.js';
 
 export type CompareDimension = 'model' | 'library' | 'taskVariant' | 'descriptor';
 export const COMPARE_DIMENSIONS: readonly CompareDimension[] = ['model', 'library', 'taskVariant', 'descriptor'];
@@ -78,6 +80,8 @@ export function summaryMarkdown(summary: Summary, options: { title?: string } = 
     `- generation time per item: ${s.timePerItemS === null ? '– (every answer came from the cache)' : `${s.timePerItemS.toFixed(1)} s`}${s.cachedRuns ? ` (${s.cachedRuns} run(s) answered from the cache are left out)` : ''}`,
     `- judge errors (excluded from the means): ${s.judgeErrors}`,
     `- failed runs by stage: ${failureText(s.failures)}`,
+    ...judgeSpreadLines(s),
+    ...positionBiasLine(s.positionBias),
     '',
     'Every item × repeat has one record. Items without a plot (the model request failed, the answer held no code, the code raised or drew',
     'nothing) or with the wrong library score 0; a figure our renderer could not turn into PNG is not scored and not counted as incorrect code;',
@@ -85,11 +89,22 @@ export function summaryMarkdown(summary: Summary, options: { title?: string } = 
     '"good" is the share of scores of 75 or more. A dash means no score of that kind was recorded.',
     '',
   );
+  const structure = structureMarkdown(s);
+  if (structure) {
+    lines.push(structure);
+  }
   const debug = selfDebugMarkdown([s]);
   if (debug) {
     lines.push(debug, '');
   }
   return lines.join('\n');
+}
+
+/** With --judge-repeats: how much one judge's repeated scores of the same plot differ. */
+export function judgeSpreadLines(s: Summary): string[] {
+  return Object.entries(s.judgeSpread ?? {}).map(
+    ([kind, spread]) => `- ${kind} judge asked repeatedly: mean spread per run ${spread.meanStdev.toFixed(1)} (stdev), ${spread.meanRange.toFixed(1)} (max − min) over ${spread.n} run(s)`,
+  );
 }
 
 const STAGE_SHORT: Record<keyof FailureCounts, string> = { generation: 'generation', execution: 'execution', rendering: 'rendering', judging: 'judging' };
@@ -172,8 +187,11 @@ export function compareRows(summaries: readonly Summary[], dimension: CompareDim
       return a.i - b.i;
     });
   const dims: CompareDimension[] = [...others, dimension];
-  const header = [...dims.map((d) => DIMENSION_HEADER[d]), ...SCORE_HEADER, 'runs', 'failed (gen/exec/render/judge)', 'judge errors'];
-  const rows = sorted.map(({ s, i }) => ({ index: i, cells: [...dims.map((d) => s[d]), ...scoreCells(s), String(s.items), failureCell(s.failures), String(s.judgeErrors)] }));
+  const header = [...dims.map((d) => DIMENSION_HEADER[d]), ...SCORE_HEADER, 'runs', 'failed (gen/exec/render/judge)', 'judge errors', ...structureCompareHeader(summaries)];
+  const rows = sorted.map(({ s, i }) => ({
+    index: i,
+    cells: [...dims.map((d) => s[d]), ...scoreCells(s), String(s.items), failureCell(s.failures), String(s.judgeErrors), ...structureCompareCells(summaries, s)],
+  }));
   return { header, rows, nameColumns: dims.length };
 }
 

@@ -12,8 +12,10 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { packageRoot } from '../src/core/packageRoot.js';
-import { effectiveScore, itemRecordSchema, type ItemRecord, type Summary } from './metrics.js';
-import { failureText } from './report.js';
+import { effectiveScore, effectiveStructure, itemRecordSchema, type ItemRecord, type Summary } from './metrics.js';
+import { positionBiasLine } from './positionCheck.js';
+import { failureText, judgeSpreadLines } from './report.js';
+import { STRUCTURE_PART_NAMES, structureRows } from './structureReport.js';
 import type { ResultLine } from './resultStore.js';
 
 export const NONCE_PLACEHOLDER = '{{nonce}}';
@@ -132,7 +134,27 @@ function summaryTable(s: Summary): string {
 <tr><th>failed runs</th><td colspan="7" class="failures">${escapeHtml(failureText(s.failures))}</td></tr>
 </table>
 <table class="scores"><tr><th>score</th><th>mean</th><th>std</th><th>good (≥ 75)</th></tr>${rows}</table>
-${selfDebugHtml(s)}`;
+${calibrationHtml(s)}${structureHtml(s)}${selfDebugHtml(s)}`;
+}
+
+/** Judge spread (--judge-repeats) and position bias (--position-check), as summary.md words them. */
+function calibrationHtml(s: Summary): string {
+  const lines = [...judgeSpreadLines(s), ...positionBiasLine(s.positionBias)].map((line) => `<li>${escapeHtml(line.replace(/^- /, ''))}</li>`);
+  return lines.length > 0 ? `<ul class="calibration">${lines.join('')}</ul>\n` : '';
+}
+
+/** The structure scores' table, when the run has them. */
+function structureHtml(s: Summary): string {
+  if (!s.structure) {
+    return '';
+  }
+  const rows = structureRows(s.structure)
+    .map(([part, ...values]) => `<tr><th>${escapeHtml(part)}</th>${values.map((v) => `<td>${escapeHtml(v)}</td>`).join('')}</tr>`)
+    .join('');
+  return `<h2>Structure scores</h2>
+<table class="structure"><tr><th>part</th><th>mean</th><th>std</th><th>good (≥ 75)</th><th>items</th></tr>${rows}</table>
+<p>Structure scores that could not be computed: ${escapeHtml(s.structure.errors)}.</p>
+`;
 }
 
 /** Pass rate after each attempt and error types before and after repair, when the run repaired. */
@@ -164,6 +186,15 @@ function scoreCell(record: ItemRecord): string {
     const text = error ? `<span class="err" title="${escapeHtml(error.message)}">judge error</span>` : fmt(eff ?? raw);
     return `<div><b>${k}</b> ${text}</div>`;
   });
+  const structure = record.scores.structure;
+  const structureError = record.structureError;
+  if (structure) {
+    const parts = (['chartType', 'layout', 'text', 'data', 'color', 'combined'] as const).map((part) => `${STRUCTURE_PART_NAMES[part]} ${fmt(effectiveStructure(record, part))}`);
+    const skipped = structure.skipped.length > 0 ? ` title="skipped: ${escapeHtml(structure.skipped.join('; '))}"` : '';
+    lines.push(`<div class="structure"${skipped}><b>structure</b> ${escapeHtml(parts.join(', '))}</div>`);
+  } else if (typeof structureError === 'string') {
+    lines.push(`<div><b>structure</b> <span class="err" title="${escapeHtml(structureError)}">not computed</span></div>`);
+  }
   const flags = [
     record.failure ? `failed at ${record.failure.stage}` : !record.hasPlot ? 'no plot' : '',
     record.wrongLibrary ? 'wrong library' : '',

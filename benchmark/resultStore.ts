@@ -50,6 +50,10 @@ export interface RunConfig {
   repeats: number;
   /** "k/n" for a shard of the items, else null (merge ignores it; resume does not). */
   shard: string | null;
+  /** Judge asks per score and run; absent when 1, so older run.json files still match. */
+  judgeRepeats?: number;
+  /** Share of items whose visual judge is asked again with the images swapped; absent when 0. */
+  positionCheck?: number;
 }
 
 export const RUN_CONFIG_KEYS: ReadonlyArray<keyof RunConfig> = [
@@ -70,12 +74,19 @@ export const RUN_CONFIG_KEYS: ReadonlyArray<keyof RunConfig> = [
   'promptVersion',
   'repeats',
   'shard',
+  'judgeRepeats',
+  'positionCheck',
 ];
 
 export function datasetHash(items: readonly PlotBenchItem[]): string {
   const hash = createHash('sha256');
   for (const item of items) {
-    hash.update(JSON.stringify([item.id, item.code_data, item.data_csv, item.task__plot_description, item.task__plot_style, item.plots_gt]));
+    const fields: unknown[] = [item.id, item.code_data, item.data_csv, item.task__plot_description, item.task__plot_style, item.plots_gt];
+    // The ground-truth code decides the structure scores; left out when empty so older hashes still match.
+    if (item.code_plot.trim() !== '') {
+      fields.push(item.code_plot);
+    }
+    hash.update(JSON.stringify(fields));
   }
   return hash.digest('hex').slice(0, 16);
 }

@@ -74,6 +74,10 @@ export interface BenchmarkOptions {
   kernelFactory?: (index: number, homeDir: string, python: string) => ItemKernel;
   /** First pause after a 429 (default 1 s). */
   rateLimitBackoffMs?: number;
+  /** Times each score is asked of the judge per run (default 1); the record keeps each score and their spread. */
+  judgeRepeats?: number;
+  /** Share (0–1) of items whose visual judge is also asked with the images in swapped order (default 0). */
+  positionCheck?: number;
 }
 
 export interface ItemProgress {
@@ -169,7 +173,13 @@ export function runConfigOf(options: BenchmarkOptions, selected: readonly PlotBe
     promptVersion: templates.version,
     repeats: Math.max(1, Math.floor(options.repeats ?? 1)),
     shard: shardText(options.shard),
+    ...(judges.length > 0 && judgeRepeatsOf(options) > 1 ? { judgeRepeats: judgeRepeatsOf(options) } : {}),
+    ...(judges.includes('visual') && (options.positionCheck ?? 0) > 0 ? { positionCheck: options.positionCheck } : {}),
   };
+}
+
+export function judgeRepeatsOf(options: Pick<BenchmarkOptions, 'judgeRepeats'>): number {
+  return Math.max(1, Math.floor(options.judgeRepeats ?? 1));
 }
 
 export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHooks = {}): Promise<BenchmarkResult> {
@@ -226,10 +236,22 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
   };
   // One cache namespace per repeat, so repeats are separate samples yet each is reproducible.
   const models = Array.from({ length: repeats }, (_, repeat) => cached(options.model, repeat === 0 ? templates.version : `${templates.version}/repeat-${repeat}`));
-  const judge =
-    options.judgeModel && config.judges.length > 0
-      ? new PlotJudge(cached(options.judgeModel, templates.version), templates, options.judgeTimeoutMs === undefined ? {} : { timeoutMs: options.judgeTimeoutMs })
-      : undefined;
+  // One judge per judge repeat; repeats after the first get their own cache namespace, so the cache
+  // answers a rerun with the same R scores instead of collapsing them into one.
+  const judgeModel = options.judgeModel;
+  const judgePanel =
+    judgeModel && config.judges.length > 0
+      ? Array.from(
+          { length: config.judgeRepeats ?? 1 },
+          (_, repeat) =>
+            new PlotJudge(
+              cached(judgeModel, repeat === 0 ? templates.version : `${templates.version}/judge-repeat-${repeat}`),
+              templates,
+              options.judgeTimeoutMs === undefined ? {} : { timeoutMs: options.judgeTimeoutMs },
+            ),
+        )
+      : [];
+  const judge = judgePanel[0];
   const renderer = new PlotlyRenderer(options.plotly);
   // Items run in a temporary folder outside the results and cache folders, removed at the end.
   const homeDir = mkdtempSync(join(tmpdir(), 'plotwright-items-'));
@@ -254,7 +276,7 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
         renderer.warmUp().catch(() => undefined);
       }
       const sampler = new Sampler({ ...options, templates, models, pool, renderer, homeDir, versions, selfDebug: options.selfDebug ?? 0, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
-      const grader = new Grader({ library: options.library, judge, judges: config.judges as JudgeKind[], outDir });
+      const grader = new Grader({ library: options.library, judge, judges: config.judges as JudgeKind[], outDir, repeatJudges: judgePanel.slice(1), positionCheck: config.positionCheck ?? 0 });
 
       const runOne = async (task: SampleTask): Promise<void> => {
         const sample = await sampler.sample(task, stop.signal);

@@ -16,6 +16,7 @@ import type { KernelPool } from './kernelPool.js';
 import { KernelStartError } from './kernelPool.js';
 import type { RunFailure } from './metrics.js';
 import { PooledItemSession } from './pooledSession.js';
+import { gradeStructure, type StructureOutcome } from './structureGrade.js';
 
 export interface SampleTask {
   item: PlotBenchItem;
@@ -43,6 +44,8 @@ export interface Sample {
   cached: boolean;
   /** Per attempt: null when it drew a plot, else its error type. */
   attemptErrors: Array<string | null>;
+  /** Set for items with a ground truth `code_plot`. */
+  structure?: StructureOutcome;
 }
 
 export interface SamplerOptions {
@@ -80,18 +83,37 @@ export class Sampler {
     const options = this.options;
     const { dir, cwd } = makeItemFolder(options.homeDir, `${item.id}-${repeat}`, { 'data.csv': item.data_csv });
     try {
-      return await this.sampleIn(task, cwd, signal);
+      const session = new PooledItemSession(options.pool, cwd, item.code_data, options.descriptor);
+      const sample = await this.sampleIn(task, session, signal);
+      if (item.code_plot.trim() !== '') {
+        sample.structure = await this.structure(item, session, sample, signal);
+      }
+      return sample;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
 
-  private async sampleIn(task: SampleTask, cwd: string, signal: AbortSignal): Promise<Sample> {
+  /** Ground truth and the final code, each on a fresh copy of the item's frame in the item's kernel. */
+  private async structure(item: PlotBenchItem, session: PooledItemSession, sample: Sample, signal: AbortSignal): Promise<StructureOutcome> {
+    if (!sample.outcome && sample.failure?.stage === 'execution') {
+      return { scores: null, error: `not computed: ${sample.failure.reason}` };
+    }
+    const last = sample.outcome?.attempts.at(-1);
+    const generated = last?.hasPlot && sample.outcome ? sample.outcome.code : null;
+    try {
+      return await gradeStructure(session, item.code_plot, generated, { timeoutMs: this.options.timeoutMs, signal });
+    } catch (error) {
+      throwIfFatal(error, signal);
+      return { scores: null, error: `the structure scores could not be computed: ${errorText(error)}` };
+    }
+  }
+
+  private async sampleIn(task: SampleTask, session: PooledItemSession, signal: AbortSignal): Promise<Sample> {
     const { item, repeat } = task;
     const options = this.options;
     const prompt = taskText(item, options.taskVariant);
     const empty: Sample = { task: prompt, error: null, traceback: null, note: null, failure: null, cached: false, attemptErrors: [] };
-    const session = new PooledItemSession(options.pool, cwd, item.code_data, options.descriptor);
 
     let description: DataFrameDescription;
     try {

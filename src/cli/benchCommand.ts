@@ -2,6 +2,7 @@
 // runner does the work; this file parses flags, prints progress on stderr and the tables on stdout.
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { agreement, AgreementError, agreementMarkdown } from '../../benchmark/agreement.js';
 import { runCompare, type CompareCell, type CompareGrid } from '../../benchmark/compare.js';
 import { TASK_VARIANTS, type TaskVariant } from '../../benchmark/dataset.js';
 import { JUDGE_KINDS, type JudgeKind } from '../../benchmark/judge.js';
@@ -32,6 +33,9 @@ const COMMON = `  --dataset SRC          hf | hf:<owner>/<name> | path.parquet |
   --judge-api-key KEY    the judge's key (or $PLOTWRIGHT_JUDGE_API_KEY); the generator's key
                          goes to the judge only when both are the same host and port
   --judges LIST          visual,task (default both; 'none' for no judge)
+  --judge-repeats R      ask the judge R times per score and run; records each score and the spread (default 1)
+  --position-check P     on a deterministic share P (0-1, e.g. 0.2) of the items, also ask the visual judge with
+                         the generated chart first; summary reports the mean score difference (default 0)
   --concurrency N        model requests in flight, generation and judging (default 8); halved on 429 and raised again
   --kernels K            kernels running generated code (default: the number of CPU cores)
   --shard k/n            only the k-th of n deterministic shares of the items (also: --shard n or auto, with the
@@ -51,6 +55,7 @@ const COMMON = `  --dataset SRC          hf | hf:<owner>/<name> | path.parquet |
 const HELP = `Usage: plotwright bench --dataset <src> [options]
        plotwright bench compare (--models a,b | --libraries a,b | --task-variants a,b | --descriptors a,b) [options]
        plotwright bench merge --out DIR RESULTS_DIR...
+       plotwright bench agreement A B [--json]
 
 Runs PandasPlotBench: per item the model writes plotting code for the item's DataFrame, the code runs
 in an isolated warm Jupyter kernel, and a multimodal judge scores the plot against the ground truth
@@ -64,6 +69,10 @@ compare runs one sub-folder per grid cell under --out and writes DIR/compare.md:
 
 merge combines result folders of one configuration (e.g. the shards of a run) into DIR, with one
 summary and report; folders run with other settings are refused.
+
+agreement reports Pearson and Spearman correlation, with n, of each score A and B share: A is a
+results folder, B another results folder of the same plots (another judge) or a CSV of id,score
+(human scores; id,repeat,score to match repeats). Pairs are matched by item id and repeat.
 
 Every item × repeat gets one record, also when it failed (the stage and reason are in the record and
 summary.json's "failures"). Exit status: 0 when the run finished, 1 when it stopped (a wrong key, an
@@ -84,6 +93,8 @@ const OPTIONS = {
   'judge-base-url': { type: 'string' },
   'judge-api-key': { type: 'string' },
   judges: { type: 'string' },
+  'judge-repeats': { type: 'string' },
+  'position-check': { type: 'string' },
   concurrency: { type: 'string' },
   kernels: { type: 'string' },
   shard: { type: 'string' },
@@ -153,6 +164,9 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   if (args[0] === 'merge') {
     return runMergeCommand(args.slice(1));
   }
+  if (args[0] === 'agreement') {
+    return runAgreementCommand(args.slice(1));
+  }
   const compare = args[0] === 'compare';
   const { values } = parseArgs({ args: compare ? args.slice(1) : args, options: OPTIONS, strict: true, allowPositionals: false });
   if (values.help) {
@@ -190,6 +204,11 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     }
   }
   const repeats = Math.max(1, positiveNumber('repeats', values.repeats, 1, { integer: true }));
+  const judgeRepeats = Math.max(1, positiveNumber('judge-repeats', values['judge-repeats'], 1, { integer: true }));
+  const positionCheck = positiveNumber('position-check', values['position-check'], 0);
+  if (positionCheck > 1) {
+    throw new UsageError(`--position-check is a share of the items from 0 to 1 (got '${values['position-check']}')`);
+  }
   const timeoutMs = positiveNumber('timeout', values.timeout, 60) * 1000;
   const selfDebug = positiveNumber('self-debug', values['self-debug'], 0, { integer: true });
   const requestTimeoutMs = positiveNumber('request-timeout', values['request-timeout'], 120) * 1000;
@@ -218,6 +237,8 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     ...(kernels !== undefined ? { kernels } : {}),
     ...(shard ? { shard } : {}),
     repeats,
+    ...(judgeRepeats > 1 ? { judgeRepeats } : {}),
+    ...(positionCheck > 0 ? { positionCheck } : {}),
     timeoutMs,
     selfDebug,
     outDir,
@@ -316,6 +337,33 @@ async function runMergeCommand(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof BenchmarkConfigError) {
       console.error(`plotwright bench merge: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function runAgreementCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length !== 2) {
+    throw new UsageError(`bench agreement needs two arguments, a results folder A and a results folder or CSV of id,score B (got ${positionals.length})`);
+  }
+  try {
+    const result = agreement(positionals[0]!, positionals[1]!);
+    console.log(values.json ? JSON.stringify(result, null, 2) : agreementMarkdown(result));
+    return 0;
+  } catch (error) {
+    if (error instanceof AgreementError) {
+      console.error(`plotwright bench agreement: ${error.message}`);
       return 1;
     }
     throw error;

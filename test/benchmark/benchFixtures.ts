@@ -16,6 +16,8 @@ export interface FixtureItem {
   code: string;
   /** Ground truth drawn with this Matplotlib code (df loaded); none when undefined. */
   gtCode?: string;
+  /** The item's ground-truth program (`code_plot`, run in the kernel for the structure scores); '' when undefined. */
+  codePlot?: string;
   csv?: string;
   /** What the mock task judge answers ('score' gives FINAL SCORE: taskScore). */
   taskAnswer?: string;
@@ -69,7 +71,8 @@ export function buildDataset(items: FixtureItem[], dir = mkdtempSync(join(tmpdir
   const gts = renderGroundTruth(jobs, dir);
   const rows: PlotBenchItem[] = items.map((item) => ({
     id: item.id,
-    code_plot: item.gtCode ?? '',
+    // gtCode relies on the plt the PNG script passes in, so it is not a program the kernel could run.
+    code_plot: item.codePlot ?? '',
     code_data: 'import pandas as pd\ndf = pd.read_csv("data.csv")',
     data_csv: item.csv ?? CSV,
     task__plot_description: ` Draw y against x as a line ${marker(item.id)}.`,
