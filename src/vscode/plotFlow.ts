@@ -20,7 +20,7 @@ import { RequestPreviews } from '../core/requestPreview.js';
 import { CancelledError } from './apiKernel.js';
 import { NotRunError, UserFixableError } from './flowErrors.js';
 import { outcomeSummary } from './outcomeSummary.js';
-import type { PlotFlowDeps } from './plotFlowPorts.js';
+import type { PlotCellRunner, PlotFlowDeps } from './plotFlowPorts.js';
 import type { PlotwrightSettings } from './settingsSchema.js';
 import { signalFrom } from './signal.js';
 
@@ -81,6 +81,11 @@ async function run(kernel: CodeKernel, code: string, signal: AbortSignal, timeou
     throw new KernelQueryError(result);
   }
   return streamText(result.outputs);
+}
+
+/** The engine's code-so-far callback for a runner that can show it (streaming into the cell). */
+export function streamInto(runner: PlotCellRunner): ((code: string, round: number) => void) | undefined {
+  return runner.stream ? (code, round) => runner.stream?.(code, round) : undefined;
 }
 
 const runAllCells = { title: 'Run All Cells', command: 'notebook.execute' };
@@ -244,9 +249,10 @@ export class PlotFlow {
           timeoutMs: this.deps.timeouts.runMs,
           signal,
           onProgress: (stage, attempt) => report(`${stageText[stage]}${attempt > 0 ? ` (round ${attempt})` : ''}`),
-        });
+          onCode: streamInto(runner),
+        }).finally(() => runner.settle?.());
         if (runner.cell) {
-          await this.recordProvenance(runner.cell, { task, model: model.model, library, outcome });
+          await this.recordProvenance(runner.cell, { task, model: model.model, library, variable, outcome });
         }
         results.push({ library, outcome, cell: runner.cell, summary: outcomeSummary(outcome) });
       } catch (error) {
@@ -263,10 +269,11 @@ export class PlotFlow {
 
   private async recordProvenance(
     cell: vscode.NotebookCell,
-    info: { task: string; model: string; library: PlotLibrary; outcome: PlotOutcome },
+    info: { task: string; model: string; library: PlotLibrary; variable: string; outcome: PlotOutcome },
   ): Promise<void> {
     const provenance = {
       task: info.task,
+      variable: info.variable,
       model: info.model,
       library: info.library,
       promptVersion: info.outcome.promptVersion,
@@ -274,6 +281,7 @@ export class PlotFlow {
       tokens: info.outcome.usage,
       latencyMs: info.outcome.timings,
       ok: info.outcome.ok,
+      ...(info.outcome.lint.length > 0 ? { lint: info.outcome.lint.map((finding) => finding.message) } : {}),
     };
     await this.deps.cells.recordProvenance(cell, provenance);
   }
