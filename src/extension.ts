@@ -12,11 +12,15 @@ import { chatModelFromSettings } from './vscode/chatModels.js';
 import { timeoutsFromEnv } from './vscode/timeouts.js';
 import { jupyterKernels, notebookCells, windowPrompts } from './vscode/plotFlowAdapters.js';
 import { readSettings } from './vscode/settings.js';
+import type { PlotFlowDeps } from './vscode/plotFlowPorts.js';
+import { trackPlotCells } from './vscode/plotCellContext.js';
+import { askRefinement, registerRefineCommands } from './vscode/refineCommands.js';
+import { RefineFlow } from './vscode/refineFlow.js';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Plotwright', { log: true });
   context.subscriptions.push(log);
-  const flow = new PlotFlow({
+  const flowDeps: PlotFlowDeps = {
     kernels: jupyterKernels,
     cells: notebookCells,
     prompts: windowPrompts,
@@ -25,14 +29,18 @@ export function activate(context: vscode.ExtensionContext): void {
     timeouts: timeoutsFromEnv(process.env),
     log,
     templatesDir: join(context.extensionPath, 'prompts'),
-  });
+  };
+  const flow = new PlotFlow(flowDeps);
+  const refine = new RefineFlow(flow, flowDeps, askRefinement);
   const errors = new ErrorPresenter(log);
   registerCommands(context, flow, errors, log);
+  registerRefineCommands(commandRegistrar(context, errors), refine, notebookCells);
+  trackPlotCells(context);
   const reports = new BenchmarkReportPanels(context.extensionUri, log);
   context.subscriptions.push(reports);
   registerBenchmarkCommands(context, commandRegistrar(context, errors), reports, log);
   registerDrawingCommand(context, errors, log);
-  registerChatParticipant(context, flow, log);
+  registerChatParticipant(context, flow, log, refine);
   log.info(`Plotwright ${String(context.extension.packageJSON.version)} active`);
 }
 
