@@ -1,6 +1,9 @@
 // The text of a Plotwright cell around the model's code: the comment header it carries, the
 // "generating…" line shown while the answer streams in, and the code alone again for a refinement.
 
+/** How often a streaming answer is written into the cell: each write is a notebook edit (an IPC round trip). */
+export const STREAM_EDIT_INTERVAL_MS = 100;
+
 /** The first line of a cell whose code is still arriving; never part of a finished cell. */
 export const GENERATING_LINE = '# ⏳ Plotwright is writing this code… (Cancel in the progress notification stops it)';
 

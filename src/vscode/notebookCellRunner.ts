@@ -7,7 +7,7 @@ import type { ExecutionResult, KernelOutput } from '../kernel/kernel.js';
 import { resultFromOutputs, toKernelOutputs } from './outputs.js';
 import { NotRunError } from './flowErrors.js';
 import { LatestThrottle } from '../core/latestThrottle.js';
-import { generatingSource } from '../core/plotCellSource.js';
+import { generatingSource, STREAM_EDIT_INTERVAL_MS } from '../core/plotCellSource.js';
 import type { RunConsent } from './settings.js';
 
 export { NotRunError } from './flowErrors.js';
@@ -66,9 +66,6 @@ export function insertIndexBelowSelection(notebook: vscode.NotebookDocument): nu
 export async function askRunConsent(question: string): Promise<boolean> {
   return (await vscode.window.showInformationMessage(question, 'Run', "Don't Run")) === 'Run';
 }
-
-/** How often a streaming answer is written into the cell. */
-export const STREAM_EDIT_INTERVAL_MS = 100;
 
 export class NotebookCellRunner implements AttemptRunner {
   cell: vscode.NotebookCell | undefined;
