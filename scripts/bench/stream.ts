@@ -105,6 +105,8 @@ A mock model sends a ${ANSWER.length}-character answer (${prose.length} characte
 in ${deltas} chunks ${chunkDelayMs.toFixed(0)} ms apart (~${(TOTAL_MS / 1000).toFixed(1)} s in all; not streamed, whole after ${(TOTAL_MS / 1000).toFixed(1)} s), over HTTP to the real client. "First code" is when the
 throttled cell writer (one write per ${STREAM_EDIT_INTERVAL_MS} ms, the extension's) first gets code; without streaming the cell gets its code when the
 whole answer is in. Medians of ${REPEATS} requests after a warm-up (range in brackets). The notebook edit itself is not included.
+A streamed answer ends later than the time it is paced at because each of the mock's chunk timers fires a little late;
+what streaming changes is the first column.
 
 | answer | first code | whole answer |
 |---|---|---|
