@@ -183,6 +183,37 @@ describe('Refine Plot, streaming and @plot follow-ups', { timeout: 1_200_000 }, 
     assert.deepEqual(restored?.metadata.plotwright?.refinements, []);
   });
 
+  it('leaves the cell as it was when a refinement is cancelled while its answer streams in', async () => {
+    const s = session as CodeServerSession;
+    const row = s.page.locator('.notebook-editor .cell-list-container .monaco-list-row.code-cell-row', { hasText: 'streamed bars' });
+    await row.locator('.cell-editor-container .view-line', { hasText: 'plt.show()' }).click();
+    const before = withText(await s.notebookCells(), 'streamed bars') as NotebookCellInfo;
+    const content = answer(HBARS.replace('horizontal bars', 'never finished'));
+    const hold = released();
+    holds.push(hold.release);
+    mock.enqueue({ content, chunkDelayMs: 10, holdAfterDeltas: deltasThrough(content, 'ax.barh('), release: hold.promise });
+    await s.runCommand('Plotwright: Refine Plot…');
+    await s.page.locator('.quick-input-widget', { hasText: 'How should the plot change?' }).waitFor({ timeout: 60_000 });
+    await s.page.locator('.quick-input-widget input.input').fill('horizontal, but cancelled');
+    await s.page.keyboard.press('Enter');
+    // The refinement streams into the same cell, over the old code.
+    await s.waitForCells((c) => c.some((cell) => cell.text.includes(GENERATING) && cell.text.includes('ax.barh(')), {
+      timeoutMs: 60_000,
+      message: 'the refinement did not stream into the cell',
+    });
+    assert.ok(!withText(await s.notebookCells(), 'streamed bars'), 'the streamed refinement did not replace the code');
+    const progress = toast(s, 'to refine cell');
+    await progress.waitFor({ timeout: 30_000 });
+    await s.screenshot('refine-streaming-before-cancel');
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+    const after = await s.waitForCells((c) => withText(c, 'streamed bars') !== undefined && !c.some((cell) => cell.text.includes(GENERATING)), {
+      timeoutMs: 30_000,
+      message: 'Cancel did not put the cell back',
+    });
+    assert.equal(withText(after, 'streamed bars')?.text, before.text);
+    assert.equal(withText(after, 'streamed bars')?.outputs.images, 1);
+  });
+
   it('refines the cell a chat thread made when a follow-up message comes in the same thread', async () => {
     const s = session as CodeServerSession;
     mock.enqueue({ content: answer(BARS.replace('streamed bars', 'chat bars')) });
