@@ -5,7 +5,7 @@
 export const STREAM_EDIT_INTERVAL_MS = 100;
 
 /** The first line of a cell whose code is still arriving; never part of a finished cell. */
-export const GENERATING_LINE = '# ⏳ Plotwright is writing this code… (Cancel in the progress notification stops it)';
+export const GENERATING_LINE = '# Generating… Plotwright is writing this code (Cancel in the progress notification stops it)';
 
 /** `source`: the cell as it would read with the code so far; `round` > 0 for a repair. */
 export function generatingSource(source: string, round: number): string {
@@ -13,7 +13,7 @@ export function generatingSource(source: string, round: number): string {
   return `${marker}\n${source}`;
 }
 
-const HEADER_LINE = /^# (Plotwright: |model: .* · library: |refined: |⏳ Plotwright is )/;
+const HEADER_LINE = /^# (Plotwright: |model: .* · library: |refined: |Generating… Plotwright is )/;
 
 /** The code of a Plotwright cell without the comment lines Plotwright put on top of it. */
 export function codeWithoutHeader(source: string): string {
