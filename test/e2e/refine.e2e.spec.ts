@@ -214,6 +214,32 @@ describe('Refine Plot, streaming and @plot follow-ups', { timeout: 1_200_000 }, 
     assert.equal(withText(after, 'streamed bars')?.outputs.images, 1);
   });
 
+  it("lets the editor's own undo step back through a refinement as well", async () => {
+    const s = session as CodeServerSession;
+    const row = s.page.locator('.notebook-editor .cell-list-container .monaco-list-row.code-cell-row', { hasText: 'streamed bars' });
+    await row.locator('.cell-editor-container .view-line', { hasText: 'plt.show()' }).click();
+    const before = withText(await s.notebookCells(), 'streamed bars') as NotebookCellInfo;
+    mock.enqueue({ content: answer(BARS.replace('streamed bars', 'red title').replace(')\nplt.show', ', color="red")\nplt.show')), chunkDelayMs: 10 });
+    await s.runCommand('Plotwright: Refine Plot…');
+    await s.page.locator('.quick-input-widget', { hasText: 'How should the plot change?' }).waitFor({ timeout: 60_000 });
+    await s.page.locator('.quick-input-widget input.input').fill('a red title');
+    await s.page.keyboard.press('Enter');
+    await answerConsent(s, 'Run', 'editor-undo-consent');
+    await s.waitForCells((c) => withText(c, 'red title')?.outputs.images === 1, { timeoutMs: RUN_TIMEOUT_MS, message: 'the refinement did not plot' });
+    await toast(s, 'refined').waitFor({ timeout: 60_000 });
+    const refinedRow = s.page.locator('.notebook-editor .cell-list-container .monaco-list-row.code-cell-row', { hasText: 'red title' });
+    await refinedRow.locator('.cell-editor-container .view-line', { hasText: 'plt.show()' }).click();
+    // One undo step per streamed write: press until the old text is back (or give up).
+    let cells = await s.notebookCells();
+    for (let presses = 0; presses < 80 && !withText(cells, 'streamed bars'); presses++) {
+      await s.page.keyboard.press('ControlOrMeta+z');
+      await s.page.waitForTimeout(100);
+      cells = await s.notebookCells();
+    }
+    await s.screenshot('editor-undo');
+    assert.equal(withText(cells, 'streamed bars')?.text, before.text);
+  });
+
   it('refines the cell a chat thread made when a follow-up message comes in the same thread', async () => {
     const s = session as CodeServerSession;
     mock.enqueue({ content: answer(BARS.replace('streamed bars', 'chat bars')) });
