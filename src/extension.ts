@@ -14,12 +14,16 @@ import { jupyterKernels, notebookCells, windowPrompts } from './vscode/plotFlowA
 import { readSettings } from './vscode/settings.js';
 import { TaskCollector } from './vscode/taskCollector.js';
 import { taskCollectorPorts } from './vscode/taskCollectorAdapter.js';
+import type { PlotFlowDeps } from './vscode/plotFlowPorts.js';
+import { trackPlotCells } from './vscode/plotCellContext.js';
+import { askRefinement, registerRefineCommands } from './vscode/refineCommands.js';
+import { RefineFlow } from './vscode/refineFlow.js';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Plotwright', { log: true });
   context.subscriptions.push(log);
   const timeouts = timeoutsFromEnv(process.env);
-  const flow = new PlotFlow({
+  const flowDeps: PlotFlowDeps = {
     kernels: jupyterKernels,
     cells: notebookCells,
     prompts: windowPrompts,
@@ -29,14 +33,18 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     templatesDir: join(context.extensionPath, 'prompts'),
     tasks: new TaskCollector(taskCollectorPorts(jupyterKernels, log, timeouts.queryMs)),
-  });
+  };
+  const flow = new PlotFlow(flowDeps);
+  const refine = new RefineFlow(flow, flowDeps, askRefinement);
   const errors = new ErrorPresenter(log);
   registerCommands(context, flow, errors, log);
+  registerRefineCommands(commandRegistrar(context, errors), refine, notebookCells);
+  trackPlotCells(context);
   const reports = new BenchmarkReportPanels(context.extensionUri, log);
   context.subscriptions.push(reports);
   registerBenchmarkCommands(context, commandRegistrar(context, errors), reports, log);
   registerDrawingCommand(context, errors, log);
-  registerChatParticipant(context, flow, log);
+  registerChatParticipant(context, flow, log, refine);
   log.info(`Plotwright ${String(context.extension.packageJSON.version)} active`);
 }
 

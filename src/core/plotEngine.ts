@@ -4,6 +4,7 @@ import { hasPlot, imageOutputs, plotlyOutputs } from '../kernel/kernel.js';
 import type { ChatMessage, ChatModel, TokenUsage } from '../llm/chatModel.js';
 import { addUsage } from '../llm/chatModel.js';
 import { extractCode } from './extractCode.js';
+import { codeSoFar } from './partialCode.js';
 import { checkLibrary, type LibraryVerdict } from './libraryCheck.js';
 import { figureSummaries } from '../kernel/figureSummary.js';
 import { formatLintFindings, lintFigures, type LintFinding } from './plotLint.js';
@@ -30,6 +31,8 @@ export interface PlotRequest extends PlotPromptInput {
   maxLintRepairs?: number;
   signal?: AbortSignal;
   onProgress?: (stage: PlotStage, attempt: number) => void;
+  /** The code so far while an answer streams (first round and repairs); unset, requests do not stream. */
+  onCode?: (code: string, round: number) => void;
 }
 
 export interface Attempt {
@@ -150,6 +153,24 @@ const SHOW_CALL: Record<PlotLibrary, string> = {
   plotly: 'fig.show()',
 };
 
+/** Turns the streamed answer into code-so-far callbacks, once per change. */
+function streamingFor(request: PlotRequest, round: number): { onText?: (textSoFar: string) => void } {
+  const onCode = request.onCode;
+  if (!onCode) {
+    return {};
+  }
+  let shown: string | undefined;
+  return {
+    onText: (textSoFar) => {
+      const code = codeSoFar(textSoFar);
+      if (code !== undefined && code !== shown) {
+        shown = code;
+        onCode(code, round);
+      }
+    },
+  };
+}
+
 function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) {
     throw signal.reason instanceof Error ? signal.reason : new Error('Cancelled');
@@ -178,7 +199,7 @@ export async function generatePlot(
     const started = Date.now();
     let answer;
     try {
-      answer = await model.complete(conversation, { signal: request.signal });
+      answer = await model.complete(conversation, { signal: request.signal, ...streamingFor(request, round) });
     } catch (error) {
       // A failed request after a working plot (a lint-driven repair) never costs that plot.
       if (lintedPlot && !request.signal?.aborted) {

@@ -83,6 +83,8 @@ export interface PreviousCode {
   code: string;
   /** The traceback of its last run, when it failed. */
   error?: string;
+  /** What the plot checks found on its last figure, when it ran. */
+  lint?: string[];
 }
 
 export function formatVersions(versions: Record<string, string | undefined>): string {
@@ -100,7 +102,12 @@ export function buildPlotMessages(templates: PromptTemplates, input: PlotPromptI
   }
   parts.push(fillTemplate(templates.get('data'), { variable: input.variable, description: input.dataDescription }));
   if (input.previous) {
-    const lastRun = input.previous.error ? `\n\n${fillTemplate(templates.get('refine-last-error'), { error: input.previous.error })}` : '';
+    const lint = input.previous.lint?.length ? fillTemplate(templates.get('refine-lint'), { findings: input.previous.lint.map((finding) => `- ${finding}`).join('\n') }) : '';
+    const lastRun = input.previous.error
+      ? `\n\n${fillTemplate(templates.get('refine-last-error'), { error: input.previous.error })}`
+      : lint
+        ? `\n\n${lint}`
+        : '';
     parts.push(fillTemplate(templates.get('refine'), { code: input.previous.code.trim(), lastRun, instruction: input.task.trim() }));
   } else {
     parts.push(fillTemplate(templates.get('task'), { task: input.task.trim() }));

@@ -14,6 +14,8 @@ export interface ChatOptions {
   /** Per-request timeout; the client's default otherwise. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Called with the whole answer so far as it streams; asking for it makes a streaming request. */
+  onText?: (textSoFar: string) => void;
 }
 
 export interface TokenUsage {

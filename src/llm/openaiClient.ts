@@ -101,10 +101,12 @@ export class OpenAIChatModel implements ChatModel {
     log.debug(`chat prompt:\n${describeMessages(messages)}`);
     while (answer === undefined) {
       const request = this.buildRequest(messages, temperature, maxTokens);
-      log.debug(`chat → POST ${this.connection.url}/chat/completions ${describeRequest(request, this.stream)}`);
+      // A caller that shows the answer as it arrives gets a stream whatever the client was built with.
+      const stream = this.stream || options.onText !== undefined;
+      log.debug(`chat → POST ${this.connection.url}/chat/completions ${describeRequest(request, stream)}`);
       try {
         const run = await this.connection.run({ label: 'chat', model: this.model, timeoutMs }, options.signal, (signal) =>
-          this.stream ? this.streamOnce(request, signal, timeoutMs) : this.completeOnce(request, signal, timeoutMs),
+          stream ? this.streamOnce(request, signal, timeoutMs, options.onText) : this.completeOnce(request, signal, timeoutMs),
         );
         retries += run.retries;
         answer = run.value;
@@ -151,7 +153,7 @@ export class OpenAIChatModel implements ChatModel {
       log.info(`chat: ${this.model} does not accept max_tokens; sending max_completion_tokens instead`);
       return true;
     }
-    if (this.stream && this.askStreamUsage && said.includes('stream_options')) {
+    if (this.askStreamUsage && said.includes('stream_options')) {
       this.askStreamUsage = false;
       log.info('chat: the endpoint does not accept stream_options; streaming without usage');
       return true;
@@ -179,7 +181,7 @@ export class OpenAIChatModel implements ChatModel {
     return answer;
   }
 
-  private async streamOnce(request: ChatRequest, signal: AbortSignal, timeoutMs: number): Promise<Answer> {
+  private async streamOnce(request: ChatRequest, signal: AbortSignal, timeoutMs: number, onText?: (textSoFar: string) => void): Promise<Answer> {
     const streaming: OpenAI.Chat.ChatCompletionCreateParamsStreaming = { ...request, stream: true };
     if (this.askStreamUsage) {
       streaming.stream_options = { include_usage: true };
@@ -194,6 +196,9 @@ export class OpenAIChatModel implements ChatModel {
       const choice = chunk.choices?.[0];
       if (choice?.delta?.content) {
         parts.push(choice.delta.content);
+        if (onText && !signal.aborted) {
+          onText(parts.join(''));
+        }
       }
       if (choice?.finish_reason) {
         answer.finishReason = choice.finish_reason;

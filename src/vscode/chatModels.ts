@@ -40,6 +40,9 @@ export class VsCodeLanguageModel implements ChatModel {
       let text = '';
       for await (const chunk of response.text) {
         text += chunk;
+        if (chunk && !options.signal?.aborted) {
+          options.onText?.(text);
+        }
       }
       const promptTokens = (await Promise.all(lmMessages.map((m) => model.countTokens(m)))).reduce((a, b) => a + b, 0);
       return {

@@ -6,6 +6,8 @@ import { plotCellIndex, type CellOverview } from '../core/plotCellPosition.js';
 import type { ExecutionResult, KernelOutput } from '../kernel/kernel.js';
 import { resultFromOutputs, toKernelOutputs } from './outputs.js';
 import { NotRunError } from './flowErrors.js';
+import { LatestThrottle } from '../core/latestThrottle.js';
+import { generatingSource, STREAM_EDIT_INTERVAL_MS } from '../core/plotCellSource.js';
 import type { RunConsent } from './settings.js';
 
 export { NotRunError } from './flowErrors.js';
@@ -14,6 +16,8 @@ export interface PlotCellHeader {
   task: string;
   model: string;
   library: string;
+  /** Follow-up instructions that changed the plot since, oldest first. */
+  refinements?: string[];
 }
 
 /** A generated plot's header (task, model, library), or comment lines of another source (e.g. a drawing). */
@@ -25,7 +29,13 @@ export function cellSource(header: CellHeader, code: string): string {
   }
   const task = header.task.replace(/\s+/g, ' ').trim();
   const shown = task.length > 150 ? `${task.slice(0, 149)}…` : task;
-  return `# Plotwright: ${shown}\n# model: ${header.model} · library: ${header.library}\n${code.trimEnd()}\n`;
+  const refined = header.refinements?.length ? `# refined: ${oneLine(header.refinements.slice(-3).join(' · '), 150)}\n` : '';
+  return `# Plotwright: ${shown}\n${refined}# model: ${header.model} · library: ${header.library}\n${code.trimEnd()}\n`;
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 function overview(notebook: vscode.NotebookDocument): CellOverview[] {
@@ -60,6 +70,9 @@ export async function askRunConsent(question: string): Promise<boolean> {
 export class NotebookCellRunner implements AttemptRunner {
   cell: vscode.NotebookCell | undefined;
   private consented: boolean;
+  /** The cell's last complete text (the original of a refined cell, the last attempt that ran); undefined: no such text. */
+  private committed: string | undefined;
+  private streamWriter: LatestThrottle<string> | undefined;
 
   constructor(
     private readonly notebook: vscode.NotebookDocument,
@@ -70,12 +83,50 @@ export class NotebookCellRunner implements AttemptRunner {
     private readonly askToRun: (cell: vscode.NotebookCell) => Promise<boolean>,
     /** Runs after consent, before the cell (e.g. the cell that loads a CSV). */
     private readonly beforeRun?: (signal?: AbortSignal) => Promise<void>,
+    /** Write into this cell instead of inserting one (a refinement). */
+    target?: vscode.NotebookCell,
   ) {
     this.consented = consent === 'always';
+    if (target) {
+      this.cell = target;
+      this.committed = target.document.getText();
+    }
+  }
+
+  /** Shows the code so far, marked as still being written (throttled: the last value wins). */
+  stream(code: string, round: number): void {
+    this.streamWriter ??= new LatestThrottle((source) => this.writeSource(source).then(() => undefined), STREAM_EDIT_INTERVAL_MS);
+    this.streamWriter.push(generatingSource(cellSource(this.header, code), round));
+  }
+
+  /**
+   * The request ended (done, failed or cancelled): a cell left mid-stream goes back to its last complete
+   * text, and a new cell that never got one is deleted: no half cell stays behind.
+   */
+  async settle(): Promise<void> {
+    if (!this.streamWriter) {
+      return;
+    }
+    await this.endStream();
+    const cell = this.cell && currentCell(this.notebook, this.cell);
+    if (!cell) {
+      return;
+    }
+    if (this.committed !== undefined) {
+      await this.writeSource(this.committed);
+      return;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(this.notebook.uri, [vscode.NotebookEdit.deleteCells(new vscode.NotebookRange(cell.index, cell.index + 1))]);
+    await vscode.workspace.applyEdit(edit);
+    this.cell = undefined;
   }
 
   async run(code: string, _attempt: number, options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecutionResult> {
-    const cell = await this.writeCell(code);
+    await this.endStream();
+    const source = cellSource(this.header, code);
+    const cell = await this.writeSource(source);
+    this.committed = source;
     if (this.consent === 'never') {
       throw new NotRunError(cell);
     }
@@ -89,16 +140,26 @@ export class NotebookCellRunner implements AttemptRunner {
     return executeCell(cell, options.timeoutMs, options.signal);
   }
 
-  private async writeCell(code: string): Promise<vscode.NotebookCell> {
-    const source = cellSource(this.header, code);
+  private async endStream(): Promise<void> {
+    const writer = this.streamWriter;
+    this.streamWriter = undefined;
+    await writer?.stop();
+  }
+
+  private async writeSource(source: string): Promise<vscode.NotebookCell> {
     const edit = new vscode.WorkspaceEdit();
-    if (this.cell && this.cell.index >= 0 && !this.cell.document.isClosed) {
-      const document = this.cell.document;
+    const existing = this.cell && currentCell(this.notebook, this.cell);
+    if (existing && !existing.document.isClosed) {
+      const document = existing.document;
+      if (document.getText() === source) {
+        return existing;
+      }
       edit.replace(document.uri, new vscode.Range(0, 0, document.lineCount, 0), source);
       if (!(await vscode.workspace.applyEdit(edit))) {
         throw new Error('Could not update the generated cell.');
       }
-      return this.cell;
+      this.cell = existing;
+      return existing;
     }
     const data = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, source, 'python');
     edit.set(this.notebook.uri, [vscode.NotebookEdit.insertCells(this.insertAt, [data])]);

@@ -16,11 +16,12 @@ import { generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../
 import { loadPromptTemplates, type PlotLibrary, type PromptTemplates } from '../core/prompts.js';
 import { streamText, type CodeKernel, type ExecutionResult } from '../kernel/kernel.js';
 import { CellConsent } from '../core/cellConsent.js';
+import type { ChatModel } from '../llm/chatModel.js';
 import { RequestPreviews } from '../core/requestPreview.js';
 import { CancelledError } from './apiKernel.js';
 import { NotRunError, UserFixableError } from './flowErrors.js';
 import { outcomeSummary } from './outcomeSummary.js';
-import type { PlotFlowDeps } from './plotFlowPorts.js';
+import type { PlotCellRunner, PlotFlowDeps } from './plotFlowPorts.js';
 import type { PlotwrightSettings } from './settingsSchema.js';
 import { signalFrom } from './signal.js';
 
@@ -83,6 +84,21 @@ async function run(kernel: CodeKernel, code: string, signal: AbortSignal, timeou
   return streamText(result.outputs);
 }
 
+/** The versions the model must write for: Python, pandas and what the library draws with. */
+export function kernelVersions(environment: KernelEnvironment, library: PlotLibrary): Record<string, string | undefined> {
+  return {
+    python: environment.python,
+    pandas: environment.pandas ?? undefined,
+    matplotlib: library === 'plotly' ? undefined : (environment.matplotlib ?? undefined),
+    [library]: environment[library] ?? undefined,
+  };
+}
+
+/** The engine's code-so-far callback for a runner that can show it (streaming into the cell). */
+export function streamInto(runner: PlotCellRunner): ((code: string, round: number) => void) | undefined {
+  return runner.stream ? (code, round) => runner.stream?.(code, round) : undefined;
+}
+
 const runAllCells = { title: 'Run All Cells', command: 'notebook.execute' };
 
 export class PlotFlow {
@@ -116,7 +132,13 @@ export class PlotFlow {
     return this.deps.prompts.pickDataFrame(frames);
   }
 
-  private async environment(notebook: vscode.NotebookDocument, kernel: CodeKernel, signal: AbortSignal): Promise<KernelEnvironment> {
+  /** The model for a notebook's requests, behind the "show me what will be sent" policy. */
+  async modelFor(notebook: vscode.NotebookDocument, settings: PlotwrightSettings): Promise<ChatModel> {
+    return this.requestPreviews.wrap(await this.deps.models(settings), notebook.uri.toString(), settings.previewRequests);
+  }
+
+  /** The kernel's Python and library versions (asked once per notebook). */
+  async environment(notebook: vscode.NotebookDocument, kernel: CodeKernel, signal: AbortSignal): Promise<KernelEnvironment> {
     const key = notebook.uri.toString();
     let environment = this.environments.get(key);
     if (!environment) {
@@ -197,7 +219,7 @@ export class PlotFlow {
     }
     const { variable, description, environment } = prepared;
     let task = prepared.task;
-    const model = this.requestPreviews.wrap(await this.deps.models(settings), notebook.uri.toString(), settings.previewRequests);
+    const model = await this.modelFor(notebook, settings);
     if (settings.taskDetail !== 'full') {
       report('Shortening the task…');
       task = (await shortenTask(model, this.templates, task, settings.taskDetail, signal)).task;
@@ -210,14 +232,7 @@ export class PlotFlow {
       ),
     );
     const askToRun = (cell: vscode.NotebookCell) => consent.mayRun(cell);
-    // The versions the model must write for: Python, pandas and what the library draws with.
-    const versionsFor = (library: PlotLibrary) =>
-      environment && {
-        python: environment.python,
-        pandas: environment.pandas ?? undefined,
-        matplotlib: library === 'plotly' ? undefined : (environment.matplotlib ?? undefined),
-        [library]: environment[library] ?? undefined,
-      };
+    const versionsFor = (library: PlotLibrary) => environment && kernelVersions(environment, library);
     const results: LibraryOutcome[] = [];
     for (const library of libraries) {
       const runner = this.deps.cells.runner({
@@ -244,9 +259,10 @@ export class PlotFlow {
           timeoutMs: this.deps.timeouts.runMs,
           signal,
           onProgress: (stage, attempt) => report(`${stageText[stage]}${attempt > 0 ? ` (round ${attempt})` : ''}`),
-        });
+          onCode: streamInto(runner),
+        }).finally(() => runner.settle?.());
         if (runner.cell) {
-          await this.recordProvenance(runner.cell, { task, model: model.model, library, outcome });
+          await this.recordProvenance(runner.cell, { task, model: model.model, library, variable, outcome });
           if (outcome.ok && !outcome.wrongLibrary) {
             await this.deps.tasks?.accepted({ notebook, cell: runner.cell, variable, task: prepared.task, sentTask: task, model: model.model, library, settings }, signal);
           }
@@ -264,12 +280,15 @@ export class PlotFlow {
     return results;
   }
 
-  private async recordProvenance(
+  /** Writes what made the cell into its metadata; `extra` adds fields (a refined cell's history). */
+  async recordProvenance(
     cell: vscode.NotebookCell,
-    info: { task: string; model: string; library: PlotLibrary; outcome: PlotOutcome },
+    info: { task: string; model: string; library: PlotLibrary; variable: string; outcome: PlotOutcome },
+    extra: Record<string, unknown> = {},
   ): Promise<void> {
     const provenance = {
       task: info.task,
+      variable: info.variable,
       model: info.model,
       library: info.library,
       promptVersion: info.outcome.promptVersion,
@@ -277,6 +296,8 @@ export class PlotFlow {
       tokens: info.outcome.usage,
       latencyMs: info.outcome.timings,
       ok: info.outcome.ok,
+      ...(info.outcome.lint.length > 0 ? { lint: info.outcome.lint.map((finding) => finding.message) } : {}),
+      ...extra,
     };
     await this.deps.cells.recordProvenance(cell, provenance);
   }

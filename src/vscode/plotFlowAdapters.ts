@@ -11,7 +11,7 @@ export const jupyterKernels: KernelProvider = { kernelFor: notebookKernel };
 export const notebookCells: CellExecutor = {
   insertIndex: plotCellInsertIndex,
   runner: (request) =>
-    new NotebookCellRunner(request.notebook, request.insertAt, request.header, request.consent, request.askToRun, request.beforeRun),
+    new NotebookCellRunner(request.notebook, request.insertAt, request.header, request.consent, request.askToRun, request.beforeRun, request.target),
   async recordProvenance(cell, provenance) {
     // VS Code's ipynb serializer answers a finished execution with its own metadata edit (execution_count),
     // computed from the metadata it saw then: written before that edit lands, the provenance is overwritten.

@@ -18,6 +18,10 @@ export interface KernelProvider {
 /** Runs each attempt as a notebook cell and remembers the cell it wrote. */
 export interface PlotCellRunner extends AttemptRunner {
   readonly cell: vscode.NotebookCell | undefined;
+  /** Shows the code so far while the answer streams (round > 0: a repair). */
+  stream?(code: string, round: number): void;
+  /** After the request, done or not: no half-written cell stays (deleted, or its last complete text back). */
+  settle?(): Promise<void>;
 }
 
 export interface PlotCellRequest {
@@ -29,6 +33,8 @@ export interface PlotCellRequest {
   askToRun: (cell: vscode.NotebookCell) => Promise<boolean>;
   /** Runs after consent, before the cell (e.g. the cell that loads a CSV). */
   beforeRun?: (signal?: AbortSignal) => Promise<void>;
+  /** Rewrite this cell instead of inserting one (Refine Plot). */
+  target?: vscode.NotebookCell;
 }
 
 /** The notebook side: where cells go, the runner that writes and executes them, their metadata. */

@@ -40,6 +40,9 @@ export interface ContentReply extends ReplyTiming {
   usage?: { prompt_tokens: number; completion_tokens: number } | null;
   /** When streaming, wait this long between chunks. */
   chunkDelayMs?: number;
+  /** When streaming, stop after this many content deltas until `release` resolves (the stream stays open). */
+  holdAfterDeltas?: number;
+  release?: Promise<void>;
 }
 
 export interface StatusReply extends ReplyTiming {
@@ -217,11 +220,16 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
     }
     events.push('data: [DONE]\n\n');
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    for (const event of events) {
+    for (const [index, event] of events.entries()) {
       if (res.destroyed) {
         return;
       }
       res.write(event);
+      // events[0] carries the role; content delta n is events[n].
+      if (reply.holdAfterDeltas !== undefined && index === reply.holdAfterDeltas && reply.release) {
+        const closedEarly = new Promise<void>((resolve) => res.once('close', () => resolve()));
+        await Promise.race([reply.release, closedEarly]);
+      }
       if (reply.chunkDelayMs !== undefined && !(await wait(reply.chunkDelayMs, res))) {
         return;
       }
