@@ -198,7 +198,7 @@ describe('Plotwright in VS Code', { timeout: 900_000 }, () => {
     await row.click();
     // The choice is saved in the user's settings.
     const settingsFile = join(s.userDataDir, 'User', 'settings.json');
-    for (let i = 0; i < 100 && !readFileSync(settingsFile, 'utf8').includes('mock-large-2026'); i++) {
+    for (let i = 0; i < 600 && !readFileSync(settingsFile, 'utf8').includes('mock-large-2026'); i++) {
       await s.page.waitForTimeout(100);
     }
     assert.match(readFileSync(settingsFile, 'utf8'), /"plotwright\.model": "mock-large-2026"/);

@@ -304,7 +304,7 @@ void describe('OpenAI-compatible chat client', () => {
   });
 
   void it('times out a slow answer with a message giving the timeout', async () => {
-    mock.enqueue({ content: 'too late', delayMs: 2000 });
+    mock.enqueue({ content: 'too late', delayMs: 10_000 });
     const started = Date.now();
     await assert.rejects(modelFor({ timeoutMs: 300, maxRetries: 0 }).complete(USER), (error: unknown) => {
       isLlmError('timeout')(error);
@@ -312,23 +312,24 @@ void describe('OpenAI-compatible chat client', () => {
       return true;
     });
     const elapsed = Date.now() - started;
-    assert.ok(elapsed >= 280 && elapsed < 1500, `took ${elapsed} ms`);
+    // The upper bound only separates "timed out" from "waited for the answer" (10 s); load can delay timers.
+    assert.ok(elapsed >= 280 && elapsed < 5000, `took ${elapsed} ms`);
   });
 
   void it('retries after a timeout and counts it', async () => {
-    mock.enqueue({ content: 'too late', delayMs: 1000 }, { content: 'in time' });
-    const response = await modelFor({ timeoutMs: 200 }).complete(USER);
+    mock.enqueue({ content: 'too late', delayMs: 10_000 }, { content: 'in time' });
+    const response = await modelFor({ timeoutMs: 1000 }).complete(USER);
     assert.equal(response.text, 'in time');
     assert.equal(response.retries, 1);
   });
 
   void it('takes a per-call timeout over the configured one', async () => {
-    mock.enqueue({ content: 'too late', delayMs: 1000 });
+    mock.enqueue({ content: 'too late', delayMs: 10_000 });
     await assert.rejects(modelFor({ timeoutMs: 60_000, maxRetries: 0 }).complete(USER, { timeoutMs: 100 }), isLlmError('timeout'));
   });
 
   void it('times out a stream that stalls between chunks', async () => {
-    mock.enqueue({ content: 'one two three four five', chunkDelayMs: 400 });
+    mock.enqueue({ content: 'one two three four five', chunkDelayMs: 3000 });
     await assert.rejects(modelFor({ stream: true, timeoutMs: 300, maxRetries: 0 }).complete(USER), isLlmError('timeout'));
   });
 
@@ -340,12 +341,12 @@ void describe('OpenAI-compatible chat client', () => {
     const aborted = Date.now();
     controller.abort();
     await assert.rejects(pending, isLlmError('cancelled'));
-    assert.ok(Date.now() - aborted < 200, `took ${Date.now() - aborted} ms to cancel`);
+    assert.ok(Date.now() - aborted < 2000, `took ${Date.now() - aborted} ms to cancel`);
     assert.equal(mock.chatRequests().length, 1);
   });
 
   void it('cancels a stream mid-answer instead of returning half of it', async () => {
-    mock.enqueue({ content: 'a b c d e f g h', chunkDelayMs: 100 });
+    mock.enqueue({ content: 'a b c d e f g h', chunkDelayMs: 500 });
     const controller = new AbortController();
     const pending = modelFor({ stream: true }).complete(USER, { signal: controller.signal });
     setTimeout(() => controller.abort(), 250);
@@ -359,7 +360,7 @@ void describe('OpenAI-compatible chat client', () => {
     setTimeout(() => controller.abort(), 200);
     const started = Date.now();
     await assert.rejects(pending, isLlmError('cancelled'));
-    assert.ok(Date.now() - started < 1000);
+    assert.ok(Date.now() - started < 5000);
   });
 
   void it('rejects an already aborted signal without a request', async () => {
