@@ -91,7 +91,9 @@ export class Sampler {
     const options = this.options;
     const prompt = taskText(item, options.taskVariant);
     const empty: Sample = { task: prompt, error: null, traceback: null, note: null, failure: null, cached: false, attemptErrors: [] };
-    const session = new PooledItemSession(options.pool, cwd, item.code_data, options.descriptor);
+    // No figure summaries: records keep no lint or structure scores, and the self-debug protocol
+    // repairs errors only, so summarizing would cost CPU on the kernels for nothing.
+    const session = new PooledItemSession(options.pool, cwd, item.code_data, options.descriptor, { summarizeFigures: false });
 
     let description: DataFrameDescription;
     try {
