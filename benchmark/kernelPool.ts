@@ -65,13 +65,12 @@ export class KernelPool<K extends PoolKernel> {
       }
       this.booting++;
       slot.boot = slot.kernel.warmUp();
-      slot.boot
-        .catch(() => undefined)
-        .then(() => {
-          this.booting--;
-          this.offer(slot);
-          this.bootNext();
-        });
+      const booted = (): void => {
+        this.booting--;
+        this.offer(slot);
+        this.bootNext();
+      };
+      slot.boot.then(booted, booted);
     }
   }
 
