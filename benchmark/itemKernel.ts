@@ -216,8 +216,9 @@ const SETUP_TIMEOUT_MS = 120_000;
 
 /**
  * One item in a worker's kernel, as the plot engine's AttemptRunner. A single execute cleans the
- * kernel, changes to the item's folder, runs the item's code_data, keeps the frame and describes it
- * (one round trip instead of one per step: the per-item overhead is what limits throughput). Attempt
+ * kernel, changes to the item's folder, runs the item's code_data, keeps the frame and, for the
+ * prompt only, describes it (one round trip instead of one per step: the per-item overhead is what
+ * limits throughput; an attempt setting the item up again skips the description it has). Attempt
  * 0 runs on that fresh frame; a repair attempt gets a fresh copy; after a kernel restart (crash,
  * stuck timeout) the item is set up again.
  */
