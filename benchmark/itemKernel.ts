@@ -131,11 +131,15 @@ export class ItemKernel {
   }
 
   private starting: Promise<void> | undefined;
+  private disposed = false;
 
   /** Starts the kernel (imports pandas and Matplotlib) if it is not running; concurrent calls share one start. */
   warmUp(): Promise<void> {
     if (this.kernel) {
       return Promise.resolve();
+    }
+    if (this.disposed) {
+      return Promise.reject(new Error('The kernel has been disposed.'));
     }
     const { hidePaths: _hidden, root: _root, ...kernelOptions } = this.options;
     this.starting ??= HeadlessKernel.start({
@@ -144,7 +148,13 @@ export class ItemKernel {
       preload: PRELOAD,
       containment: itemContainmentRequest(this.options, this.root),
     }).then(
-      (kernel) => {
+      async (kernel) => {
+        if (this.disposed) {
+          // Disposed while it booted: nothing may keep this process.
+          this.starting = undefined;
+          await kernel.dispose();
+          throw new Error('The kernel was disposed while it started.');
+        }
         this.kernel = kernel;
         this.starts++;
         this.starting = undefined;
@@ -185,6 +195,8 @@ export class ItemKernel {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.starting?.catch(() => undefined);
     await this.discard();
     this.removeItemDir();
     if (this.ownsRoot) {
@@ -194,13 +206,19 @@ export class ItemKernel {
 }
 
 const ORIGINAL = ORIGINAL_FRAME;
+
+export interface ItemSessionOptions {
+  /** Summarize the figures the code draws (`ExecutionResult.figures`); default true. */
+  summarizeFigures?: boolean;
+}
 const SETUP_TIMEOUT_MS = 120_000;
 
 
 /**
  * One item in a worker's kernel, as the plot engine's AttemptRunner. A single execute cleans the
- * kernel, changes to the item's folder, runs the item's code_data, keeps the frame and describes it
- * (one round trip instead of one per step: the per-item overhead is what limits throughput). Attempt
+ * kernel, changes to the item's folder, runs the item's code_data, keeps the frame and, for the
+ * prompt only, describes it (one round trip instead of one per step: the per-item overhead is what
+ * limits throughput; an attempt setting the item up again skips the description it has). Attempt
  * 0 runs on that fresh frame; a repair attempt gets a fresh copy; after a kernel restart (crash,
  * stuck timeout) the item is set up again.
  */
@@ -213,10 +231,16 @@ export class ItemSession implements AttemptRunner {
     private readonly cwd: string,
     private readonly codeData: string,
     private readonly descriptor: DescriptorMode,
+    private readonly options: ItemSessionOptions = {},
   ) {}
 
   /** Sets the item up in a clean kernel and returns the description of `df`. */
   async prepare(signal?: AbortSignal): Promise<DataFrameDescription> {
+    return (await this.setUp(true, signal)) as DataFrameDescription;
+  }
+
+  /** Sets the item up; describes `df` only when asked (a run's attempt has its prompt already). */
+  private async setUp(describe: boolean, signal?: AbortSignal): Promise<DataFrameDescription | undefined> {
     for (let round = 0; ; round++) {
       const kernel = await this.kernels.current();
       const code = [
@@ -227,7 +251,7 @@ export class ItemSession implements AttemptRunner {
         `    raise TypeError(${pythonString(`the item's code_data did not create a pandas DataFrame named '${this.variable}'`)})`,
         `${ORIGINAL} = ${this.variable}`,
         `del _plotwright_pd`,
-        describeCode(this.variable, this.descriptor),
+        ...(describe ? [describeCode(this.variable, this.descriptor)] : []),
       ].join('\n');
       const result = await kernel.execute(code, { timeoutMs: SETUP_TIMEOUT_MS, signal, captureFigures: false });
       if (signal?.aborted) {
@@ -236,7 +260,7 @@ export class ItemSession implements AttemptRunner {
       const stdout = streamText(result.outputs);
       if (result.status === 'ok') {
         this.loaded = true;
-        return parseDescription(stdout, this.variable, this.descriptor);
+        return describe ? parseDescription(stdout, this.variable, this.descriptor) : undefined;
       }
       const isolated = stdout.includes('ISOLATED');
       if (isolated && result.status === 'error') {
@@ -254,7 +278,7 @@ export class ItemSession implements AttemptRunner {
   async run(code: string, attempt: number, options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecutionResult> {
     const kernel = await this.kernels.current();
     if (!this.loaded) {
-      await this.prepare(options.signal);
+      await this.setUp(false, options.signal);
     } else if (attempt > 0) {
       const reset = await kernel.execute(resetAttemptCode(this.variable), {
         timeoutMs: 30_000,
@@ -262,10 +286,14 @@ export class ItemSession implements AttemptRunner {
         captureFigures: false,
       });
       if (reset.status !== 'ok') {
-        await this.prepare(options.signal);
+        await this.setUp(false, options.signal);
       }
     }
-    const result = await (await this.kernels.current()).execute(code, { timeoutMs: options.timeoutMs, signal: options.signal });
+    const result = await (await this.kernels.current()).execute(code, {
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      ...(this.options.summarizeFigures === false ? { summarizeFigures: false } : {}),
+    });
     if (result.restarted) {
       this.loaded = false;
     }

@@ -4,7 +4,7 @@
 import type { DataFrameDescription, DescriptorMode } from '../src/core/describe.js';
 import type { AttemptRunner } from '../src/core/plotEngine.js';
 import type { ExecutionResult } from '../src/kernel/kernel.js';
-import { ItemSession, type ItemKernel } from './itemKernel.js';
+import { ItemSession, type ItemKernel, type ItemSessionOptions } from './itemKernel.js';
 import type { KernelPool } from './kernelPool.js';
 
 export class PooledItemSession implements AttemptRunner {
@@ -15,12 +15,13 @@ export class PooledItemSession implements AttemptRunner {
     private readonly cwd: string,
     private readonly codeData: string,
     private readonly descriptor: DescriptorMode,
+    private readonly options: ItemSessionOptions = {},
   ) {}
 
   private session(kernel: ItemKernel, reused: boolean): ItemSession {
     let session = reused ? this.sessions.get(kernel) : undefined;
     if (!session) {
-      session = new ItemSession(kernel, this.cwd, this.codeData, this.descriptor);
+      session = new ItemSession(kernel, this.cwd, this.codeData, this.descriptor, this.options);
       this.sessions.set(kernel, session);
     }
     return session;

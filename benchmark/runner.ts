@@ -127,6 +127,24 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MEMORY_LIMIT_MB = 4096;
 export const DEFAULT_CONCURRENCY = 8;
 
+/**
+ * How many item runs are under way at once. A run waits on the model twice (its answer, the judge's)
+ * with a kernel in between; were runs bounded by the requests allowed in flight, every run waiting
+ * for a kernel would leave a request slot idle. Twice the requests, plus one run per kernel, keeps
+ * the model busy while runs wait for kernels, and the kernels busy while runs wait for the model.
+ */
+export function runsInProgress(concurrency: number, kernels: number): number {
+  return 2 * Math.max(1, concurrency) + Math.max(1, kernels);
+}
+
+/**
+ * Kernels booting at once: a boot keeps about two cores busy (the kernel importing pandas and
+ * Matplotlib, its bridge importing zmq), so more at once only delays the first kernel the run needs.
+ */
+export function kernelBootsAtOnce(): number {
+  return Math.max(1, Math.floor(cpus().length / 2));
+}
+
 export function defaultKernels(): number {
   return Math.max(1, cpus().length);
 }
@@ -262,14 +280,14 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
       const resolving = resolvePython(options.python ? { explicit: options.python } : {});
       resolving.catch(() => undefined);
       const kernelCount = Math.max(1, Math.min(options.kernels ?? defaultKernels(), tasks.length));
-      const workers = Math.max(1, Math.min(limiter.maxInFlight, tasks.length));
-      report({ message: `starting ${kernelCount} kernel(s), ${workers} item(s) in flight${containment.fallback ? ` (not fully contained: ${containment.fallback})` : ''}` });
+      const workers = Math.min(runsInProgress(limiter.maxInFlight, kernelCount), tasks.length);
+      report({ message: `starting ${kernelCount} kernel(s), ${limiter.maxInFlight} model request(s) in flight, ${workers} run(s) in progress${containment.fallback ? ` (not fully contained: ${containment.fallback})` : ''}` });
       // Kernels boot (seconds) while the interpreter's package versions are read.
       const python = options.python ?? (await resolving).path;
       const factory =
         options.kernelFactory ??
         ((_index: number, home: string, path: string) => new ItemKernel({ root: home, hidePaths, python: path, memoryLimitMb }));
-      pool = new KernelPool(kernelCount, (index) => factory(index, homeDir, python), (error) => error instanceof SetupError);
+      pool = new KernelPool(kernelCount, (index) => factory(index, homeDir, python), (error) => error instanceof SetupError, kernelBootsAtOnce());
       pool.start();
       const versions = Object.fromEntries(Object.entries((await resolving).versions));
       if (options.library === 'plotly') {

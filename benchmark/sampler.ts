@@ -83,9 +83,12 @@ export class Sampler {
     const options = this.options;
     const { dir, cwd } = makeItemFolder(options.homeDir, `${item.id}-${repeat}`, { 'data.csv': item.data_csv });
     try {
-      const session = new PooledItemSession(options.pool, cwd, item.code_data, options.descriptor);
+      // Figure summaries only feed the structure scores (records keep no lint, and self-debug repairs
+      // errors only), so an item without ground-truth code spares its kernel the summarizing.
+      const hasGroundTruth = item.code_plot.trim() !== '';
+      const session = new PooledItemSession(options.pool, cwd, item.code_data, options.descriptor, { summarizeFigures: hasGroundTruth });
       const sample = await this.sampleIn(task, session, signal);
-      if (item.code_plot.trim() !== '') {
+      if (hasGroundTruth) {
         sample.structure = await this.structure(item, session, sample, signal);
       }
       return sample;

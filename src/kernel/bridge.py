@@ -5,7 +5,7 @@ reply per stdout line, each carrying the request's ``id``. Anything else that wr
 (libraries, the kernel process) is redirected to stderr so it cannot corrupt the protocol.
 
 Requests:
-  {"id": 1, "op": "execute", "code": "...", "timeout": 2.0 | null, "capture": true}
+  {"id": 1, "op": "execute", "code": "...", "timeout": 2.0 | null, "capture": true, "summaries": true}
   {"op": "cancel", "target": 1}                      (no reply; the execute replies 'cancelled')
   {"id": 2, "op": "restart"}
   {"id": 3, "op": "shutdown"}                        (replies, then exits)
@@ -784,6 +784,7 @@ class Bridge:
     def _execute(self, request):
         request_id = request.get('id')
         capture = request.get('capture', True) is not False
+        summaries = request.get('summaries', True) is not False
         timeout = request.get('timeout')
         restarted = False
         if self.cancel.is_set():
@@ -799,7 +800,7 @@ class Bridge:
             timeout=timeout,
             cancel=self.cancel,
             wake_fd=self.wake_r,
-            metadata={'plotwright_capture': capture},
+            metadata={'plotwright_capture': capture, 'plotwright_summaries': summaries},
         )
         outputs = outcome['outputs']
         reason = outcome['reason']

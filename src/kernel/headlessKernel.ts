@@ -216,6 +216,7 @@ export class HeadlessKernel implements CodeKernel {
         code,
         timeout: timeoutMs === undefined ? null : timeoutMs / 1000,
         capture: options.captureFigures !== false,
+        summaries: options.summarizeFigures !== false,
       });
       const durationMs = performance.now() - started;
       if (!reply.ok) {

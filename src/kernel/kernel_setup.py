@@ -224,14 +224,15 @@ def _request_metadata(ip):
 
 def _pre_run_cell(info=None):
     ip = _ipython()
-    _state.capture = _request_metadata(ip).get('plotwright_capture', True) is not False
+    metadata = _request_metadata(ip)
+    _state.capture = metadata.get('plotwright_capture', True) is not False
     _state.saved = []
     _state.pending_saved = []
     _state.pending_plotly = []
     _state.plotly_before = _plotly_bindings(ip.user_ns) if _state.capture else {}
     _state.cell_ms = None
     if _figures() is not None:
-        _figures().reset()
+        _figures().reset(metadata.get('plotwright_summaries', True) is not False)
     _state.cell_started = time.perf_counter()
 
 

@@ -29,6 +29,25 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+/** A kernel whose boot ends when the test says so. */
+class SlowBootKernel implements PoolKernel {
+  readonly boot = deferred();
+  bootsBegun = 0;
+  disposed = false;
+  constructor(readonly name: string) {}
+  warmUp(): Promise<void> {
+    // Later calls (the pool checks again before each use) share the one boot.
+    this.bootsBegun = 1;
+    return this.boot.promise;
+  }
+  async discard(): Promise<void> {}
+  async dispose(): Promise<void> {
+    this.disposed = true;
+  }
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
 describe('KernelPool', () => {
   it('never runs more work at once than it has kernels, and queues the rest in order', async () => {
     const pool = new KernelPool(2, (i) => new FakeKernel(`k${i}`));
@@ -87,5 +106,48 @@ describe('KernelPool', () => {
     gate.resolve();
     await holding;
     assert.equal(await pool.use({}, async () => 'next'), 'next');
+  });
+
+  it('hands a kernel out as soon as it is up, while another still boots', { timeout: 10_000 }, async () => {
+    const kernels: SlowBootKernel[] = [];
+    const pool = new KernelPool(2, (i) => kernels[kernels.push(new SlowBootKernel(`k${i}`)) - 1]);
+    const used: string[] = [];
+    const work = [1, 2, 3].map(() => pool.use({}, async (k) => void used.push(k.name)));
+    await settle();
+    assert.equal(kernels[1]!.bootsBegun, 1, 'both boot at once by default');
+    kernels[0]!.boot.resolve();
+    // k1 never finishes booting: all the work runs on k0, none waits for k1.
+    await Promise.all(work);
+    assert.deepEqual(used, ['k0', 'k0', 'k0']);
+  });
+
+  it('boots bootsAtOnce kernels at a time, the next when one is up', async () => {
+    const kernels: SlowBootKernel[] = [];
+    const pool = new KernelPool(3, (i) => kernels[kernels.push(new SlowBootKernel(`k${i}`)) - 1], undefined, 1);
+    pool.start();
+    await settle();
+    assert.deepEqual(kernels.map((k) => k.bootsBegun), [1, 0, 0]);
+    kernels[0]!.boot.resolve();
+    await settle();
+    assert.deepEqual(kernels.map((k) => k.bootsBegun), [1, 1, 0]);
+    assert.equal(await pool.use({}, async (k) => k.name), 'k0');
+    kernels[1]!.boot.resolve();
+    await settle();
+    assert.deepEqual(kernels.map((k) => k.bootsBegun), [1, 1, 1]);
+  });
+
+  it('on dispose boots no more kernels, and disposes a booting one once it is up', async () => {
+    const kernels: SlowBootKernel[] = [];
+    const pool = new KernelPool(2, (i) => kernels[kernels.push(new SlowBootKernel(`k${i}`)) - 1], undefined, 1);
+    pool.start();
+    let disposed = false;
+    const disposing = pool.dispose().then(() => {
+      disposed = true;
+    });
+    await settle();
+    assert.equal(disposed, false, 'waits for the kernel that is booting');
+    kernels[0]!.boot.resolve();
+    await disposing;
+    assert.deepEqual(kernels.map((k) => [k.bootsBegun, k.disposed]), [[1, true], [0, true]]);
   });
 });

@@ -71,6 +71,19 @@ describe('figure summaries from a real kernel', { timeout: 180_000 }, () => {
     assert.ok(artists.every((a) => a.points === 5000 && a.finite === 5000 && a.values.length === 500 && a.values[499] === 499 + artists.indexOf(a)));
   });
 
+  it('summarizeFigures: false still shows the figure but leaves summaries out, for that cell only', async () => {
+    const code = "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2])\nax.set_title('t')\nplt.show()";
+    const without = await kernel.execute(code, { summarizeFigures: false });
+    assert.equal(without.status, 'ok');
+    assert.equal(imageOutputs(without).length, 1);
+    assert.equal(without.figures, undefined);
+    const saved = await kernel.execute("import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2])\nfig.savefig('off.png')\nplt.close(fig)", { summarizeFigures: false });
+    assert.equal(imageOutputs(saved).length, 1);
+    assert.equal(saved.figures, undefined);
+    const again = await kernel.execute(code);
+    assert.equal(figureSummaries(again)[0]?.axes[0]?.title, 't');
+  });
+
   it('returns no summaries for a cell that failed', async () => {
     const result = await kernel.execute("import matplotlib.pyplot as plt\nplt.plot([1, 2])\nraise ValueError('late')");
     assert.equal(result.status, 'error');

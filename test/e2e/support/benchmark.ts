@@ -66,21 +66,33 @@ export interface BenchSession {
   close(): Promise<void>;
 }
 
-/** The mock model, an empty workspace, the dataset, and code-server with the packaged extension pointed at the mock. */
+/**
+ * The mock model, an empty workspace, the dataset, and code-server with the packaged extension pointed
+ * at the mock. If any step fails, what was already started is closed before the error is rethrown:
+ * the suite's after() gets no session to close, and an open mock server would keep the test process alive.
+ */
 export async function startBenchSession(name: string): Promise<BenchSession> {
   const mock = await startMockOpenAI();
-  const workspace = mkdtempSync(join(tmpdir(), `pw-e2e-${name}-`));
-  writeFileSync(join(workspace, 'README.md'), '# benchmark workspace\n');
-  const dataDir = mkdtempSync(join(tmpdir(), `pw-e2e-${name}-data-`));
-  const datasetPath = buildDataset(dataDir);
-  const session = await startCodeServer({
-    workspace,
-    extensions: [await packagePlotwright(), realJupyter()],
-    name,
-    settings: { 'plotwright.baseUrl': mock.baseUrl, 'plotwright.model': 'mock-model' },
-    viewport: { width: 1400, height: 1000 },
-  });
-  return { session, mock, workspace, datasetPath, close: () => tearDown([session, mock], [workspace, dataDir]) };
+  const folders: string[] = [];
+  try {
+    const workspace = mkdtempSync(join(tmpdir(), `pw-e2e-${name}-`));
+    folders.push(workspace);
+    writeFileSync(join(workspace, 'README.md'), '# benchmark workspace\n');
+    const dataDir = mkdtempSync(join(tmpdir(), `pw-e2e-${name}-data-`));
+    folders.push(dataDir);
+    const datasetPath = buildDataset(dataDir);
+    const session = await startCodeServer({
+      workspace,
+      extensions: [await packagePlotwright(), realJupyter()],
+      name,
+      settings: { 'plotwright.baseUrl': mock.baseUrl, 'plotwright.model': 'mock-model' },
+      viewport: { width: 1400, height: 1000 },
+    });
+    return { session, mock, workspace, datasetPath, close: () => tearDown([session, mock], folders) };
+  } catch (error) {
+    await tearDown([mock], folders);
+    throw error;
+  }
 }
 
 export function promptText(body: ChatRequestBody): string {
