@@ -232,6 +232,7 @@ export class PlotFlow {
         'asking-model': `Asking ${model.model} (${library})…`,
         running: 'Running the cell…',
         repairing: 'Repairing from the error…',
+        'checking-figure': 'Showing the figure to the model…',
       };
       try {
         const outcome = await generatePlot(model, this.templates, runner, {
