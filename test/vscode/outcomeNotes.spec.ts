@@ -27,7 +27,7 @@ describe('the notes under an outcome', () => {
     assert.equal(outcomeSummary(corrected), 'ok after 1 repair(s) · visual check: corrected.');
   });
 
-  it('runs the check only with sendSampleRows on, and says so when it is off', () => {
+  it('runs the check only with sendSampleRows on and an OpenAI-compatible endpoint, and says why not', () => {
     assert.equal(visualCheckRounds(SETTING_DEFAULTS), 0);
     assert.equal(visualCheckRounds({ ...SETTING_DEFAULTS, visualCheck: true }), 1);
     assert.equal(visualCheckRounds({ ...SETTING_DEFAULTS, visualCheck: true, sendSampleRows: false }), 0);
@@ -35,5 +35,13 @@ describe('the notes under an outcome', () => {
     explainVisualCheckOff({ ...SETTING_DEFAULTS, visualCheck: true, sendSampleRows: false }, outcome);
     assert.equal(outcome.visualCheck?.verdict, 'skipped');
     assert.match(outcomeSummary(outcome), /visual check is off while plotwright\.sendSampleRows is off/);
+    assert.equal(visualCheckRounds({ ...SETTING_DEFAULTS, visualCheck: true, provider: 'vscode-lm' }), 0);
+    const viaLm = { ...base };
+    explainVisualCheckOff({ ...SETTING_DEFAULTS, visualCheck: true, provider: 'vscode-lm' }, viaLm);
+    assert.match(viaLm.visualCheck?.message ?? '', /needs an OpenAI-compatible endpoint/);
+    // Off by the user: nothing to explain.
+    const off = { ...base };
+    explainVisualCheckOff(SETTING_DEFAULTS, off);
+    assert.equal(off.visualCheck, undefined);
   });
 });
