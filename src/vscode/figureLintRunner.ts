@@ -29,7 +29,8 @@ export class FigureLintRunner implements PlotCellRunner {
   }
 
   async run(code: string, attempt: number, options: Parameters<AttemptRunner['run']>[2]): Promise<ExecutionResult> {
-    const installed = await this.query(installFigureHookCode(figureSummaryCode()), options.signal);
+    // The install prints nothing: '' is success, undefined a failure.
+    const installed = (await this.query(installFigureHookCode(figureSummaryCode()), options.signal)) !== undefined;
     const result = await this.inner.run(code, attempt, options);
     if (!installed || result.status !== 'ok' || !hasPlot(result) || imageOutputs(result).length === 0) {
       return result;
@@ -39,7 +40,9 @@ export class FigureLintRunner implements PlotCellRunner {
       return result;
     }
     try {
-      return { ...result, figures: parseCollectedFigures(printed) };
+      const figures = parseCollectedFigures(printed);
+      this.log.info(`Plot lint: ${figures.length} Matplotlib figure(s) read from the kernel after attempt ${attempt}.`);
+      return { ...result, figures };
     } catch (error) {
       this.log.info(`Plot lint: ${error instanceof Error ? error.message : String(error)}`);
       return result;
