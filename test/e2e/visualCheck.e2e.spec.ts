@@ -89,7 +89,7 @@ describe('visual self-check and lint notes in VS Code', { timeout: 900_000 }, ()
     assert.match(JSON.stringify(requests[1].body?.messages?.at(-1)), /Bar chart of sales per region/);
   });
 
-  it('shows the lint note for a Matplotlib figure with empty axes, without leaving names in the kernel', async () => {
+  it('shows the lint note for a Matplotlib figure with empty axes (the lint finding also drove one repair)', async () => {
     const s = session as CodeServerSession;
     let answers = 0;
     mock.setResponder((body) => (imageIn(body) ? { content: 'ACCEPT' } : { content: answer(`${EMPTY}\n# answer ${++answers}`) }));
