@@ -16,13 +16,19 @@ export interface CompareGrid {
   libraries?: PlotLibrary[];
   taskVariants?: TaskVariant[];
   descriptors?: DescriptorMode[];
+  /** 'off' and/or 'on': runs without and with the visual self-check (its rounds from the options). */
+  visualChecks?: VisualCheckMode[];
 }
+
+export type VisualCheckMode = 'off' | 'on';
+export const VISUAL_CHECK_MODES: readonly VisualCheckMode[] = ['off', 'on'];
 
 export interface CompareCell {
   model: string;
   library: PlotLibrary;
   taskVariant: TaskVariant;
   descriptor: DescriptorMode;
+  visualCheck: VisualCheckMode;
   /** Sub-folder of the compare folder. */
   dir: string;
 }
@@ -56,11 +62,12 @@ export function compareDimension(grid: CompareGrid): CompareDimension {
     ['library', grid.libraries],
     ['taskVariant', grid.taskVariants],
     ['descriptor', grid.descriptors],
+    ['visualCheck', grid.visualChecks],
   ];
   const many = given.find(([, values]) => values && values.length > 1);
   const any = given.find(([, values]) => values && values.length > 0);
   if (!any) {
-    throw new Error('compare needs at least one of --models, --libraries, --task-variants, --descriptors');
+    throw new Error('compare needs at least one of --models, --libraries, --task-variants, --descriptors, --visual-checks');
   }
   return (many ?? any)[0];
 }
@@ -69,14 +76,20 @@ function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'x';
 }
 
-export function compareCells(grid: CompareGrid, base: { model: string; library: PlotLibrary; taskVariant: TaskVariant; descriptor: DescriptorMode }): CompareCell[] {
+export function compareCells(
+  grid: CompareGrid,
+  base: { model: string; library: PlotLibrary; taskVariant: TaskVariant; descriptor: DescriptorMode; visualCheck?: VisualCheckMode },
+): CompareCell[] {
   const cells: CompareCell[] = [];
   for (const model of grid.models?.length ? grid.models : [base.model]) {
     for (const library of grid.libraries?.length ? grid.libraries : [base.library]) {
       for (const taskVariant of grid.taskVariants?.length ? grid.taskVariants : [base.taskVariant]) {
         for (const descriptor of grid.descriptors?.length ? grid.descriptors : [base.descriptor]) {
-          const dir = [model, library, taskVariant, descriptor].map(safeName).join('__');
-          cells.push({ model, library, taskVariant, descriptor, dir });
+          for (const visualCheck of grid.visualChecks?.length ? grid.visualChecks : [base.visualCheck ?? 'off']) {
+            // Runs without the check keep the folder names they had before it existed.
+            const dir = [model, library, taskVariant, descriptor, ...(visualCheck === 'on' ? ['visual-check'] : [])].map(safeName).join('__');
+            cells.push({ model, library, taskVariant, descriptor, visualCheck, dir });
+          }
         }
       }
     }
@@ -93,6 +106,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     library: options.library,
     taskVariant: options.taskVariant,
     descriptor: options.descriptor,
+    visualCheck: (options.visualCheck ?? 0) > 0 ? 'on' : 'off',
   });
   // Items a caller already loaded (the palette, to offer ids) are not read again.
   const items = options.items ?? (await loadDataset(options.dataset, { ...options.datasetOptions, signal: hooks.signal })).items;
@@ -113,6 +127,8 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
         library: cell.library,
         taskVariant: cell.taskVariant,
         descriptor: cell.descriptor,
+        // 'on' uses the rounds asked for (at least one).
+        visualCheck: cell.visualCheck === 'on' ? Math.max(1, options.visualCheck ?? 1) : 0,
         outDir: join(outDir, cell.dir),
         cacheDir,
       },

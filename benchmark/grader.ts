@@ -195,6 +195,7 @@ export class Grader {
       failure,
       cached: sample.cached,
       attemptErrors: sample.attemptErrors,
+      ...(sample.visualCheck ? { visualCheck: sample.visualCheck } : {}),
       task: sample.task,
       attempts: outcome?.attempts.length ?? 0,
       note: sample.note,

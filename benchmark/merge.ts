@@ -101,6 +101,7 @@ export async function mergeRuns(dirs: readonly string[], outDir: string): Promis
     taskVariant: config.taskVariant ?? '',
     descriptor: config.descriptor ?? '',
     library: config.library ?? '',
+    visualCheck: config.visualCheck ?? 0,
   });
   const repeats = config.repeats ?? 1;
   const missing = (config.itemIds ?? []).flatMap((id) => Array.from({ length: repeats }, (_, repeat) => ({ id, repeat }))).filter((k) => !seen.has(`${k.id}:${k.repeat}`));

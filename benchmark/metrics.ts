@@ -96,6 +96,8 @@ export const itemRecordSchema = z.object({
   cached: z.boolean().optional(),
   /** Per attempt (0 = first answer, then repairs): null when it drew a plot, else its error type. */
   attemptErrors: z.array(z.string().nullable()).optional(),
+  /** What the visual self-check did (runs with --visual-check whose plot rendered). */
+  visualCheck: z.enum(['accepted', 'corrected', 'correction-failed', 'unclear', 'unsupported', 'skipped']).optional(),
 });
 
 export type ItemRecord = z.infer<typeof itemRecordSchema>;
@@ -107,6 +109,8 @@ export interface SummaryMeta {
   descriptor: string;
   /** Defaults to the records' library (they must agree). */
   library?: string;
+  /** Visual self-check rounds (0 or unset: off). */
+  visualCheck?: number;
 }
 
 export interface ScoreStats {
@@ -148,6 +152,10 @@ export interface Summary {
   taskVariant: string;
   descriptor: string;
   model: string;
+  /** The visual self-check mode: 'off', 'on', or 'on (N rounds)'. Absent in summaries made before it existed ('off'). */
+  visualCheck?: string;
+  /** With the visual check on: how many runs got each verdict (accepted, corrected, ...). */
+  visualChecks?: Record<string, number>;
   /** Share (0–100) of item×repeat runs that produced no plot. */
   incorrectCodePct: number;
   /** Share (0–100) of item×repeat runs whose code raised. */
@@ -411,6 +419,8 @@ export function summarize(records: readonly ItemRecord[], meta: SummaryMeta): Su
     taskVariant: meta.taskVariant,
     descriptor: meta.descriptor,
     model: meta.model,
+    visualCheck: visualCheckMode(meta.visualCheck ?? 0),
+    ...((meta.visualCheck ?? 0) > 0 ? { visualChecks: countTypes(rows.map((r) => r.visualCheck)) } : {}),
     incorrectCodePct: n === 0 ? 0 : roundTo(100 * (finite(runs.noPlot) ?? 0), PRECISION.pct),
     errorPct: n === 0 ? 0 : roundTo(100 * (finite(runs.raised) ?? 0), PRECISION.pct),
     wrongLibrary: finite(runs.wrongLibrary) ?? 0,
@@ -430,6 +440,10 @@ export function summarize(records: readonly ItemRecord[], meta: SummaryMeta): Su
 
 function withDefined<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+export function visualCheckMode(rounds: number): string {
+  return rounds <= 0 ? 'off' : rounds === 1 ? 'on' : `on (${rounds} rounds)`;
 }
 
 export function failureCounts(records: readonly ItemRecord[]): FailureCounts {

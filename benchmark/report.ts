@@ -5,14 +5,15 @@ import { FAILURE_STAGES, type FailureCounts, type ScoreStats, type Summary } fro
 import { positionBiasLine } from './positionCheck.js';
 import { structureCompareCells, structureCompareHeader, structureMarkdown } from './structureReport.js';
 
-export type CompareDimension = 'model' | 'library' | 'taskVariant' | 'descriptor';
-export const COMPARE_DIMENSIONS: readonly CompareDimension[] = ['model', 'library', 'taskVariant', 'descriptor'];
+export type CompareDimension = 'model' | 'library' | 'taskVariant' | 'descriptor' | 'visualCheck';
+export const COMPARE_DIMENSIONS: readonly CompareDimension[] = ['model', 'library', 'taskVariant', 'descriptor', 'visualCheck'];
 
 export const DIMENSION_HEADER: Record<CompareDimension, string> = {
   model: 'model',
   library: 'library',
   taskVariant: 'task variant',
   descriptor: 'descriptor',
+  visualCheck: 'visual check',
 };
 
 export const DIMENSION_PLURAL: Record<CompareDimension, string> = {
@@ -20,11 +21,17 @@ export const DIMENSION_PLURAL: Record<CompareDimension, string> = {
   library: 'libraries',
   taskVariant: 'task variants',
   descriptor: 'descriptors',
+  visualCheck: 'visual-check modes',
 };
+
+/** A run's value along a dimension (summaries from before the visual check was a mode ran without it). */
+export function dimensionValue(s: Summary, d: CompareDimension): string {
+  return d === 'visualCheck' ? (s.visualCheck ?? 'off') : s[d];
+}
 
 /** The dimension a set of runs varies along: the first that has more than one value, else models. */
 export function variedDimension(summaries: readonly Summary[]): CompareDimension {
-  return COMPARE_DIMENSIONS.find((d) => new Set(summaries.map((s) => s[d])).size > 1) ?? 'model';
+  return COMPARE_DIMENSIONS.find((d) => new Set(summaries.map((s) => dimensionValue(s, d))).size > 1) ?? 'model';
 }
 
 const NA = '–';
@@ -54,6 +61,11 @@ function scoreCells(s: Summary): string[] {
 }
 
 /** summary.md of one run. */
+function visualCheckText(counts: Record<string, number> | undefined): string {
+  const entries = Object.entries(counts ?? {});
+  return entries.length === 0 ? 'no plot was checked' : entries.map(([verdict, n]) => `${verdict} ${n}`).join(', ');
+}
+
 export function summaryMarkdown(summary: Summary, options: { title?: string } = {}): string {
   const s = summary;
   const lines: string[] = [];
@@ -79,6 +91,7 @@ export function summaryMarkdown(summary: Summary, options: { title?: string } = 
     `- incorrect code (no plot): ${s.incorrectCodePct.toFixed(1)} %; code that raised: ${s.errorPct.toFixed(1)} %; wrong library: ${s.wrongLibrary}`,
     `- generation time per item: ${s.timePerItemS === null ? '– (every answer came from the cache)' : `${s.timePerItemS.toFixed(1)} s`}${s.cachedRuns ? ` (${s.cachedRuns} run(s) answered from the cache are left out)` : ''}`,
     `- judge errors (excluded from the means): ${s.judgeErrors}`,
+    ...(s.visualCheck && s.visualCheck !== 'off' ? [`- visual self-check: ${s.visualCheck}; ${visualCheckText(s.visualChecks)}`] : []),
     `- failed runs by stage: ${failureText(s.failures)}`,
     ...judgeSpreadLines(s),
     ...positionBiasLine(s.positionBias),
@@ -164,12 +177,12 @@ export interface CompareRows {
  * own column too, so every row is unambiguous (e.g. Table I: model rows within each library).
  */
 export function compareRows(summaries: readonly Summary[], dimension: CompareDimension): CompareRows {
-  const others = COMPARE_DIMENSIONS.filter((d) => d !== dimension && new Set(summaries.map((s) => s[d])).size > 1);
+  const others = COMPARE_DIMENSIONS.filter((d) => d !== dimension && new Set(summaries.map((s) => dimensionValue(s, d))).size > 1);
   const firstSeen = (d: CompareDimension): Map<string, number> => {
     const order = new Map<string, number>();
     summaries.forEach((s) => {
-      if (!order.has(s[d])) {
-        order.set(s[d], order.size);
+      if (!order.has(dimensionValue(s, d))) {
+        order.set(dimensionValue(s, d), order.size);
       }
     });
     return order;
@@ -179,7 +192,7 @@ export function compareRows(summaries: readonly Summary[], dimension: CompareDim
     .map((s, i) => ({ s, i }))
     .sort((a, b) => {
       for (const [d, order] of orders) {
-        const diff = order.get(a.s[d])! - order.get(b.s[d])!;
+        const diff = order.get(dimensionValue(a.s, d))! - order.get(dimensionValue(b.s, d))!;
         if (diff !== 0) {
           return diff;
         }
@@ -190,7 +203,7 @@ export function compareRows(summaries: readonly Summary[], dimension: CompareDim
   const header = [...dims.map((d) => DIMENSION_HEADER[d]), ...SCORE_HEADER, 'runs', 'failed (gen/exec/render/judge)', 'judge errors', ...structureCompareHeader(summaries)];
   const rows = sorted.map(({ s, i }) => ({
     index: i,
-    cells: [...dims.map((d) => s[d]), ...scoreCells(s), String(s.items), failureCell(s.failures), String(s.judgeErrors), ...structureCompareCells(summaries, s)],
+    cells: [...dims.map((d) => dimensionValue(s, d)), ...scoreCells(s), String(s.items), failureCell(s.failures), String(s.judgeErrors), ...structureCompareCells(summaries, s)],
   }));
   return { header, rows, nameColumns: dims.length };
 }
@@ -198,7 +211,7 @@ export function compareRows(summaries: readonly Summary[], dimension: CompareDim
 /** compareRows as a Markdown table (compare.md). */
 export function compareTable(summaries: readonly Summary[], dimension: CompareDimension): string {
   const { header, rows, nameColumns } = compareRows(summaries, dimension);
-  const names = summaries.map((s) => COMPARE_DIMENSIONS.filter((d) => new Set(summaries.map((x) => x[d])).size > 1).map((d) => s[d]).join(' · ') || s[dimension]);
+  const names = summaries.map((s) => COMPARE_DIMENSIONS.filter((d) => new Set(summaries.map((x) => dimensionValue(x, d))).size > 1).map((d) => dimensionValue(s, d)).join(' · ') || dimensionValue(s, dimension));
   const debug = selfDebugMarkdown(summaries, names);
   return (
     table(

@@ -44,6 +44,8 @@ export interface RunConfig {
   judgeEndpoint: string | null;
   judges: string[];
   selfDebug: number;
+  /** Visual self-check rounds (0: off). Absent in runs made before it existed, which is 0. */
+  visualCheck?: number;
   timeoutS: number;
   judgeTimeoutS: number | null;
   promptVersion: string;
@@ -69,6 +71,7 @@ export const RUN_CONFIG_KEYS: ReadonlyArray<keyof RunConfig> = [
   'judgeEndpoint',
   'judges',
   'selfDebug',
+  'visualCheck',
   'timeoutS',
   'judgeTimeoutS',
   'promptVersion',
@@ -91,14 +94,18 @@ export function datasetHash(items: readonly PlotBenchItem[]): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** What a key missing from an older run.json meant. */
+const CONFIG_DEFAULTS: Partial<RunConfig> = { visualCheck: 0 };
+
 /** The differences between two configurations, one phrase each ("model "a" → "b""). */
 export function configDifferences(before: Partial<RunConfig>, after: Partial<RunConfig>, ignore: ReadonlyArray<keyof RunConfig> = []): string[] {
   const show = (value: unknown): string => {
     const text = JSON.stringify(value ?? null);
     return text.length > 60 ? `${text.slice(0, 57)}…` : text;
   };
-  return RUN_CONFIG_KEYS.filter((key) => !ignore.includes(key) && JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null)).map(
-    (key) => `${key} ${show(before[key])} → ${show(after[key])}`,
+  const value = (config: Partial<RunConfig>, key: keyof RunConfig): unknown => config[key] ?? CONFIG_DEFAULTS[key] ?? null;
+  return RUN_CONFIG_KEYS.filter((key) => !ignore.includes(key) && JSON.stringify(value(before, key)) !== JSON.stringify(value(after, key))).map(
+    (key) => `${key} ${show(value(before, key))} → ${show(value(after, key))}`,
   );
 }
 
@@ -131,6 +138,8 @@ export interface SummaryMetaInput {
   taskVariant: string;
   descriptor: string;
   library: string;
+  /** Visual self-check rounds (0 or unset: off). */
+  visualCheck?: number;
 }
 
 export class ResultStore {

@@ -57,6 +57,8 @@ export interface BenchmarkOptions {
   timeoutMs?: number;
   /** Repair rounds after a failed attempt. Default 0. */
   selfDebug?: number;
+  /** Visual self-check rounds after a plot renders (the model sees its PNG). Default 0: off. */
+  visualCheck?: number;
   outDir: string;
   /** Skip (id, repeat) pairs already in results.jsonl. Without it an existing, non-empty results.jsonl is an error. */
   resume?: boolean;
@@ -186,6 +188,7 @@ export function runConfigOf(options: BenchmarkOptions, selected: readonly PlotBe
     judgeEndpoint: judges.length > 0 ? (options.judgeModel?.endpoint ?? null) : null,
     judges,
     selfDebug: options.selfDebug ?? 0,
+    visualCheck: options.visualCheck ?? 0,
     timeoutS: (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000,
     judgeTimeoutS: options.judgeTimeoutMs === undefined ? null : options.judgeTimeoutMs / 1000,
     promptVersion: templates.version,
@@ -293,7 +296,7 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
       if (options.library === 'plotly') {
         renderer.warmUp().catch(() => undefined);
       }
-      const sampler = new Sampler({ ...options, templates, models, pool, renderer, homeDir, versions, selfDebug: options.selfDebug ?? 0, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+      const sampler = new Sampler({ ...options, templates, models, pool, renderer, homeDir, versions, selfDebug: options.selfDebug ?? 0, visualCheck: options.visualCheck ?? 0, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
       const grader = new Grader({ library: options.library, judge, judges: config.judges as JudgeKind[], outDir, repeatJudges: judgePanel.slice(1), positionCheck: config.positionCheck ?? 0 });
 
       const runOne = async (task: SampleTask): Promise<void> => {
@@ -335,7 +338,7 @@ export async function runBenchmark(options: BenchmarkOptions, hooks: BenchmarkHo
     rmSync(homeDir, { recursive: true, force: true });
   }
 
-  const summary = await writeSummary(outDir, { model: options.model.model, taskVariant: options.taskVariant, descriptor: options.descriptor, library: options.library }, items, repeats);
+  const summary = await writeSummary(outDir, { model: options.model.model, taskVariant: options.taskVariant, descriptor: options.descriptor, library: options.library, visualCheck: options.visualCheck ?? 0 }, items, repeats);
   if (fatal) {
     throw fatal;
   }

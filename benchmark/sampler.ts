@@ -4,7 +4,8 @@
 // cancellation and what stops the whole run (a wrong key, a kernel that cannot start).
 import { rmSync } from 'node:fs';
 import { formatDescription, type DataFrameDescription, type DescriptorMode } from '../src/core/describe.js';
-import { attemptErrorType, formatKernelError, generatePlot, type PlotOutcome } from '../src/core/plotEngine.js';
+import { answerAttempt, attemptErrorType, formatKernelError, generatePlot, type PlotOutcome } from '../src/core/plotEngine.js';
+import type { VisualCheckVerdict } from '../src/core/visualCheck.js';
 import type { PlotLibrary, PromptTemplates } from '../src/core/prompts.js';
 import { SetupError } from '../src/kernel/dataFrameSession.js';
 import { imageOutputs, plotlyOutputs } from '../src/kernel/kernel.js';
@@ -46,6 +47,8 @@ export interface Sample {
   attemptErrors: Array<string | null>;
   /** Set for items with a ground truth `code_plot`. */
   structure?: StructureOutcome;
+  /** What the visual self-check did, when it was on and a plot rendered. */
+  visualCheck?: VisualCheckVerdict;
 }
 
 export interface SamplerOptions {
@@ -61,6 +64,8 @@ export interface SamplerOptions {
   homeDir: string;
   versions: Record<string, string>;
   selfDebug: number;
+  /** Visual self-check rounds (0: off). */
+  visualCheck: number;
   timeoutMs: number;
 }
 
@@ -141,6 +146,8 @@ export class Sampler {
         maxRepairs: options.selfDebug,
         // The self-debug protocol repairs errors only, as the paper's; lint findings do not cost a round here.
         maxLintRepairs: 0,
+        visualCheckRounds: options.visualCheck,
+        renderFigure: (figure) => options.renderer.render(figure),
         timeoutMs: options.timeoutMs,
         signal,
       });
@@ -151,8 +158,10 @@ export class Sampler {
       return { ...empty, attemptErrors: [stage === 'generation' ? 'model request failed' : 'kernel failure'], failure: { stage, reason: `${what}: ${errorText(error)}` } };
     }
 
-    const attempts = outcome.attempts;
-    const last = attempts[attempts.length - 1];
+    // A visual check that only looked (accepted) ran nothing: it is not an attempt of the self-debug count.
+    const attempts = outcome.attempts.filter((a) => a.kind !== 'visual-check' || a.visualVerdict === 'corrected');
+    // The attempt whose figure is the answer: a visual correction that failed leaves the plot before it.
+    const last = answerAttempt(outcome);
     const result = last?.result;
     const raised = result && result.status !== 'ok' && result.error ? result.error : undefined;
     const sample: Sample = {
@@ -160,8 +169,9 @@ export class Sampler {
       outcome,
       error: raised ? `${raised.ename}: ${raised.evalue}` : null,
       traceback: raised ? formatKernelError(raised) : null,
-      cached: attempts.length > 0 && attempts.every((a) => a.cached === true),
+      cached: outcome.attempts.length > 0 && outcome.attempts.every((a) => a.cached === true),
       attemptErrors: attempts.map((a) => attemptErrorType(a)),
+      ...(outcome.visualCheck ? { visualCheck: outcome.visualCheck.verdict } : {}),
     };
     if (!last || last.code === '') {
       sample.failure = { stage: 'generation', reason: last?.error ?? 'the model gave no answer' };

@@ -3,7 +3,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { agreement, AgreementError, agreementMarkdown } from '../../benchmark/agreement.js';
-import { runCompare, type CompareCell, type CompareGrid } from '../../benchmark/compare.js';
+import { runCompare, VISUAL_CHECK_MODES, type CompareCell, type CompareGrid, type VisualCheckMode } from '../../benchmark/compare.js';
 import { TASK_VARIANTS, type TaskVariant } from '../../benchmark/dataset.js';
 import { JUDGE_KINDS, type JudgeKind } from '../../benchmark/judge.js';
 import { summaryMarkdown } from '../../benchmark/report.js';
@@ -43,6 +43,9 @@ const COMMON = `  --dataset SRC          hf | hf:<owner>/<name> | path.parquet |
   --repeats R            runs per item (default 1)
   --timeout S            per execution of generated code (default 60)
   --self-debug N         repair rounds from the traceback (default 0)
+  --visual-check         after a plot renders the model sees its PNG and accepts it or corrects the code
+                         (a mode of the run: --resume refuses to mix runs with and without it)
+  --visual-check-rounds N  looks per item with --visual-check or --visual-checks on (default 1)
   --request-timeout S    per model request (default 120)
   --memory-mb N          address-space limit per kernel (default 4096)
   --python PATH          Python with ipykernel, pandas, matplotlib (default $PLOTWRIGHT_PYTHON or python3)
@@ -53,7 +56,7 @@ const COMMON = `  --dataset SRC          hf | hf:<owner>/<name> | path.parquet |
   -h, --help`;
 
 const HELP = `Usage: plotwright bench --dataset <src> [options]
-       plotwright bench compare (--models a,b | --libraries a,b | --task-variants a,b | --descriptors a,b) [options]
+       plotwright bench compare (--models a,b | --libraries a,b | --task-variants a,b | --descriptors a,b | --visual-checks off,on) [options]
        plotwright bench merge --out DIR RESULTS_DIR...
        plotwright bench agreement A B [--json]
 
@@ -66,6 +69,7 @@ ${COMMON}
 
 compare runs one sub-folder per grid cell under --out and writes DIR/compare.md:
   --models LIST  --libraries LIST  --task-variants LIST  --descriptors LIST
+  --visual-checks off,on   the same items without and with the visual self-check, side by side
 
 merge combines result folders of one configuration (e.g. the shards of a run) into DIR, with one
 summary and report; folders run with other settings are refused.
@@ -101,6 +105,9 @@ const OPTIONS = {
   repeats: { type: 'string' },
   timeout: { type: 'string' },
   'self-debug': { type: 'string' },
+  'visual-check': { type: 'boolean', default: false },
+  'visual-check-rounds': { type: 'string' },
+  'visual-checks': { type: 'string' },
   'request-timeout': { type: 'string' },
   'memory-mb': { type: 'string' },
   python: { type: 'string' },
@@ -211,6 +218,15 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   }
   const timeoutMs = positiveNumber('timeout', values.timeout, 60) * 1000;
   const selfDebug = positiveNumber('self-debug', values['self-debug'], 0, { integer: true });
+  const visualChecks = listOf<VisualCheckMode>('visual-checks', values['visual-checks'], VISUAL_CHECK_MODES);
+  if (visualChecks && !compare) {
+    throw new UsageError('--visual-checks is for bench compare; a single run takes --visual-check');
+  }
+  if (values['visual-check-rounds'] !== undefined && !values['visual-check'] && !visualChecks?.includes('on')) {
+    throw new UsageError('--visual-check-rounds needs --visual-check (or --visual-checks with on)');
+  }
+  const visualCheckRounds = Math.max(1, positiveNumber('visual-check-rounds', values['visual-check-rounds'], 1, { integer: true }));
+  const visualCheck = values['visual-check'] || visualChecks?.includes('on') ? visualCheckRounds : 0;
   const requestTimeoutMs = positiveNumber('request-timeout', values['request-timeout'], 120) * 1000;
   const memoryLimitMb = positiveNumber('memory-mb', values['memory-mb'], 4096, { integer: true });
   const model = values.model ?? process.env.PLOTWRIGHT_MODEL ?? DEFAULT_MODEL;
@@ -241,6 +257,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     ...(positionCheck > 0 ? { positionCheck } : {}),
     timeoutMs,
     selfDebug,
+    visualCheck,
     outDir,
     resume: values.resume,
     ...(cacheDir !== undefined ? { cacheDir } : {}),
@@ -273,9 +290,10 @@ export async function runBenchCommand(args: string[]): Promise<number> {
         ...(values.libraries ? { libraries: listOf<PlotLibrary>('libraries', values.libraries, PLOT_LIBRARIES) } : {}),
         ...(values['task-variants'] ? { taskVariants: listOf<TaskVariant>('task-variants', values['task-variants'], TASK_VARIANTS) } : {}),
         ...(values.descriptors ? { descriptors: listOf<DescriptorMode>('descriptors', values.descriptors, DESCRIPTORS) } : {}),
+        ...(visualChecks ? { visualChecks } : {}),
       };
-      if (!grid.models && !grid.libraries && !grid.taskVariants && !grid.descriptors) {
-        throw new UsageError('compare needs --models, --libraries, --task-variants or --descriptors');
+      if (!grid.models && !grid.libraries && !grid.taskVariants && !grid.descriptors && !grid.visualChecks) {
+        throw new UsageError('compare needs --models, --libraries, --task-variants, --descriptors or --visual-checks');
       }
       const result = await runCompare(
         { ...base, grid, makeModel, defaultModel: model },

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { formatDescription, type DescriptorMode } from '../core/describe.js';
 import { formatKernelError, generatePlot, shortenTask, type PlotOutcome, type PlotStage } from '../core/plotEngine.js';
 import type { LintFinding } from '../core/plotLint.js';
+import type { VisualCheckReport } from '../core/visualCheck.js';
 import { loadPromptTemplates, PLOT_LIBRARIES, TASK_DETAILS, type PlotLibrary, type PreviousCode, type TaskDetail } from '../core/prompts.js';
 import { delimitedText, sniffTable, UnreadableFileError, type TableFormat } from '../core/tableFormat.js';
 import { checkedRecords, describeReading, explainLoadError, pandasLoadCode } from '../core/tableReaders.js';
@@ -38,6 +39,9 @@ const HELP = `Usage: plotwright plot --data <file> --task "<what to plot>" [--fr
   --api-key KEY          prefer $OPENAI_API_KEY: a key on the command line lands in shell history
   --max-repairs N        rounds of repair from the traceback (default 2); one of them may go to
                          plot-lint findings (an empty axes, an all-NaN series, overlapping labels ...)
+  --visual-check         after the plot renders, show the model its PNG with the task: it accepts the
+                         plot or answers with corrected code (needs a model that takes images)
+  --visual-check-rounds N  how many times the model may look and correct (default 1)
   --timeout SECONDS      per execution of the code (default 60)
   --request-timeout S    per model request (default 120)
   --python PATH          Python with ipykernel, matplotlib, pandas (default $PLOTWRIGHT_PYTHON or python3)
@@ -54,7 +58,9 @@ export interface PlotCommandResult {
   model: string;
   task: string;
   code: string;
-  attempts: Array<{ code: string; error?: string; traceback?: string; hasPlot: boolean; lint?: LintFinding[] }>;
+  attempts: Array<{ kind?: 'visual-check'; visualVerdict?: string; code: string; error?: string; traceback?: string; hasPlot: boolean; lint?: LintFinding[] }>;
+  /** What the visual self-check did, when --visual-check was given and a plot rendered. */
+  visualCheck?: VisualCheckReport;
   pngPath?: string;
   pngPaths?: string[];
   wrongLibrary?: boolean;
@@ -134,6 +140,8 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       'base-url': { type: 'string' },
       'api-key': { type: 'string' },
       'max-repairs': { type: 'string' },
+      'visual-check': { type: 'boolean', default: false },
+      'visual-check-rounds': { type: 'string' },
       timeout: { type: 'string' },
       'request-timeout': { type: 'string' },
       python: { type: 'string' },
@@ -158,6 +166,10 @@ export async function runPlotCommand(args: string[]): Promise<number> {
   const detail = oneOf<TaskDetail>('detail', values.detail, TASK_DETAILS, 'full');
   const descriptor = oneOf<DescriptorMode>('descriptor', values.descriptor, ['head', 'rich', 'none'], 'head');
   const maxRepairs = positiveNumber('max-repairs', values['max-repairs'], 2, { integer: true });
+  const visualCheckRounds = values['visual-check'] ? positiveNumber('visual-check-rounds', values['visual-check-rounds'], 1, { integer: true }) : 0;
+  if (values['visual-check-rounds'] !== undefined && !values['visual-check']) {
+    throw new UsageError('--visual-check-rounds needs --visual-check');
+  }
   const timeoutMs = positiveNumber('timeout', values.timeout, 60) * 1000;
   const requestTimeoutMs = positiveNumber('request-timeout', values['request-timeout'], 120) * 1000;
   const dataPath = resolve(values.data);
@@ -186,6 +198,9 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       }
       for (const finding of result.lint) {
         console.log(`Note (${finding.rule}): ${finding.message}`);
+      }
+      if (result.visualCheck) {
+        console.log(`Visual check: ${result.visualCheck.message}`);
       }
     } else {
       console.error(`plotwright plot: ${result.error}`);
@@ -286,6 +301,7 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       'asking-model': `Asking ${model}…`,
       running: 'Running the code…',
       repairing: 'Repairing…',
+      'checking-figure': 'Showing the figure to the model for a visual check…',
     };
     const outcome = await generatePlot(chat, templates, session, {
       library,
@@ -296,11 +312,15 @@ export async function runPlotCommand(args: string[]): Promise<number> {
       versions: Object.fromEntries(Object.entries(python.versions)),
       maxRepairs,
       timeoutMs,
+      visualCheckRounds,
+      renderFigure: (figure) => renderer.render(figure),
       signal: controller.signal,
       onProgress: (stage, attempt) => progress(`${stageText[stage]}${attempt > 0 ? ` (round ${attempt})` : ''}`),
     });
     result.code = outcome.code;
     result.attempts = outcome.attempts.map((a) => ({
+      ...(a.kind ? { kind: a.kind } : {}),
+      ...(a.visualVerdict ? { visualVerdict: a.visualVerdict } : {}),
       code: a.code,
       ...(a.error ? { error: a.error } : {}),
       ...(a.result?.error && a.result.status !== 'ok' ? { traceback: formatKernelError(a.result.error) } : {}),
@@ -317,6 +337,9 @@ export async function runPlotCommand(args: string[]): Promise<number> {
     result.timings.execMs += outcome.timings.execMs;
     result.wrongLibrary = outcome.wrongLibrary;
     result.lint = outcome.lint;
+    if (outcome.visualCheck) {
+      result.visualCheck = outcome.visualCheck;
+    }
     if (outcome.error) {
       result.error = outcome.ok ? outcome.error : `No plot after ${outcome.attempts.length} attempt(s): ${outcome.error}`;
     }

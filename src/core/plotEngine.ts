@@ -9,6 +9,15 @@ import { checkLibrary, type LibraryVerdict } from './libraryCheck.js';
 import { figureSummaries } from '../kernel/figureSummary.js';
 import { formatLintFindings, lintFigures, type LintFinding } from './plotLint.js';
 import {
+  buildVisualCheckMessage,
+  firstFigurePng,
+  isImageRejection,
+  parseVisualCheckAnswer,
+  withoutImageData,
+  type FigureRenderFunction,
+  type VisualCheckReport,
+} from './visualCheck.js';
+import {
   buildPlotMessages,
   buildShortenMessages,
   fillTemplate,
@@ -22,13 +31,17 @@ export interface AttemptRunner {
   run(code: string, attempt: number, options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecutionResult>;
 }
 
-export type PlotStage = 'asking-model' | 'running' | 'repairing';
+export type PlotStage = 'asking-model' | 'running' | 'repairing' | 'checking-figure';
 
 export interface PlotRequest extends PlotPromptInput {
   maxRepairs: number;
   timeoutMs: number;
   /** Repair rounds spent on plot-lint findings (within maxRepairs). Default 1; 0 reports findings without repairing. */
   maxLintRepairs?: number;
+  /** Visual self-check rounds after a plot renders (the model sees the PNG); 0 or unset: off. */
+  visualCheckRounds?: number;
+  /** Plotly figures to PNG for the visual check; without it Plotly plots go unchecked. */
+  renderFigure?: FigureRenderFunction;
   signal?: AbortSignal;
   onProgress?: (stage: PlotStage, attempt: number) => void;
   /** The code so far while an answer streams (first round and repairs); unset, requests do not stream. */
@@ -36,6 +49,9 @@ export interface PlotRequest extends PlotPromptInput {
 }
 
 export interface Attempt {
+  /** 'visual-check': the model looked at the previous attempt's figure (accepting it, or with this corrected code). */
+  kind?: 'visual-check';
+  visualVerdict?: 'accepted' | 'corrected' | 'unclear';
   /** Empty when the model returned no code. */
   code: string;
   error?: string;
@@ -65,6 +81,8 @@ export interface PlotOutcome {
   error?: string;
   /** Plot-lint findings on the final figure: advice, never a failure. */
   lint: LintFinding[];
+  /** What the visual self-check did, when it was on and a plot rendered. */
+  visualCheck?: VisualCheckReport;
   /** The last attempt's traceback as the model saw it, when its code raised (also while its figure was drawn). */
   traceback?: string;
   /** True when the final plot was drawn with another library than the one asked for. */
@@ -189,20 +207,38 @@ export async function generatePlot(
   let conversation = initial;
   let usage: TokenUsage = { promptTokens: 0, completionTokens: 0 };
   const timings = { llmMs: 0, execMs: 0 };
+  let repairsLeft = request.maxRepairs;
   let lintRepairsLeft = request.maxLintRepairs ?? 1;
-  // A plot that only had lint findings: the answer if the lint-driven repair breaks the code.
-  let lintedPlot: Attempt | undefined;
+  let visualChecksLeft = request.visualCheckRounds ?? 0;
+  // The last plot that worked: the answer if a later lint repair or visual correction loses it.
+  let fallbackPlot: Attempt | undefined;
+  // The plot the request in flight is a visual check of.
+  let checking: Attempt | undefined;
+  let checkedPlot: Attempt | undefined;
+  let visualCheck: VisualCheckReport | undefined;
 
-  for (let round = 0; round <= request.maxRepairs; round++) {
+  for (let round = 0; ; round++) {
     throwIfAborted(request.signal);
-    request.onProgress?.(round === 0 ? 'asking-model' : 'repairing', round);
+    const checked = checking;
+    checking = undefined;
+    request.onProgress?.(checked ? 'checking-figure' : round === 0 ? 'asking-model' : 'repairing', round);
     const started = Date.now();
     let answer;
     try {
       answer = await model.complete(conversation, { signal: request.signal, ...streamingFor(request, round) });
     } catch (error) {
+      if (request.signal?.aborted) {
+        throw error;
+      }
+      if (checked) {
+        const why = isImageRejection(error)
+          ? `${model.model} does not accept images, so the visual check was skipped and the plot is kept.`
+          : `The visual check's request failed (${error instanceof Error ? error.message : String(error)}), so the plot is kept unchecked.`;
+        visualCheck = { verdict: isImageRejection(error) ? 'unsupported' : 'skipped', message: why };
+        return finish(true, checked);
+      }
       // A failed request after a working plot (a lint-driven repair) never costs that plot.
-      if (lintedPlot && !request.signal?.aborted) {
+      if (fallbackPlot) {
         return finish(false);
       }
       throw error;
@@ -212,7 +248,23 @@ export async function generatePlot(
     usage = addUsage(usage, answer.usage);
     const assistant: ChatMessage = { role: 'assistant', content: answer.text };
 
-    const extracted = extractCode(answer.text, request.variable);
+    let correction: string | undefined;
+    if (checked) {
+      const verdict = parseVisualCheckAnswer(answer.text, request.variable);
+      if (verdict.kind === 'correct') {
+        correction = verdict.code;
+      } else {
+        // The check is recorded as an attempt of its own that keeps the checked figure.
+        attempts.push({ ...checked, kind: 'visual-check', visualVerdict: verdict.kind === 'accept' ? 'accepted' : 'unclear', llmMs, execMs: 0, usage: answer.usage, cached: answer.cached === true });
+        visualCheck =
+          verdict.kind === 'accept'
+            ? { verdict: 'accepted', message: 'The model looked at the figure and accepted it.' }
+            : { verdict: 'unclear', message: 'The visual check answered neither ACCEPT nor code, so the plot is kept as it was.' };
+        return finish(true);
+      }
+    }
+    const extracted = correction !== undefined ? { ok: true as const, code: correction } : extractCode(answer.text, request.variable);
+    const kind = correction !== undefined ? { kind: 'visual-check' as const, visualVerdict: 'corrected' as const } : {};
     let followUp: string;
     if (!extracted.ok) {
       attempts.push({ code: '', error: extracted.reason, hasPlot: false, llmMs, execMs: 0, usage: answer.usage, cached: answer.cached === true });
@@ -228,6 +280,7 @@ export async function generatePlot(
         plotlyFigures: plotlyOutputs(result).length,
       });
       const attempt: Attempt = {
+        ...kind,
         code: extracted.code,
         hasPlot: plotted,
         library: library.verdict,
@@ -257,17 +310,41 @@ export async function generatePlot(
         followUp = fillTemplate(templates.get('repair-wrong-library'), { used, library: request.library });
       } else {
         attempt.lint = lintFigures(figureSummaries(result), { task: request.task });
-        if (attempt.lint.length === 0 || lintRepairsLeft === 0 || round === request.maxRepairs) {
+        if (attempt.lint.length > 0 && lintRepairsLeft > 0 && repairsLeft > 0) {
+          lintRepairsLeft--;
+          fallbackPlot = attempt;
+          followUp = fillTemplate(templates.get('repair-lint'), { findings: formatLintFindings(attempt.lint) });
+        } else if (visualChecksLeft > 0) {
+          let png: string | undefined;
+          try {
+            png = await firstFigurePng(result, request.renderFigure);
+          } catch (error) {
+            throwIfAborted(request.signal);
+            visualCheck = { verdict: 'skipped', message: `The figure could not be turned into PNG for the visual check (${error instanceof Error ? error.message : String(error)}), so it is kept unchecked.` };
+            return finish(true);
+          }
+          if (png === undefined) {
+            visualCheck = { verdict: 'skipped', message: 'There was no PNG of the figure to check, so it is kept unchecked.' };
+            return finish(true);
+          }
+          // A check does not spend a repair round: it has its own budget.
+          visualChecksLeft--;
+          fallbackPlot = attempt;
+          checkedPlot = attempt;
+          checking = attempt;
+          const check = buildVisualCheckMessage(templates, request.task, png);
+          conversation = [...initial, assistant, check];
+          sent.push(assistant, withoutImageData(check));
+          continue;
+        } else {
           return finish(true);
         }
-        lintRepairsLeft--;
-        lintedPlot = attempt;
-        followUp = fillTemplate(templates.get('repair-lint'), { findings: formatLintFindings(attempt.lint) });
       }
     }
-    if (round === request.maxRepairs) {
+    if (repairsLeft === 0) {
       break;
     }
+    repairsLeft--;
     const repair: ChatMessage = { role: 'user', content: followUp };
     // Keep the prompt small: the original request, the last answer and what went wrong with it.
     conversation = [...initial, assistant, repair];
@@ -275,17 +352,25 @@ export async function generatePlot(
   }
   return finish(false);
 
-  function finish(ok: boolean): PlotOutcome {
-    let last = attempts[attempts.length - 1];
-    if (!ok && !last?.hasPlot && lintedPlot) {
-      // The lint-driven repair lost the plot: keep the plot that worked, findings and all.
-      last = lintedPlot;
+  function finish(ok: boolean, answerAttempt?: Attempt): PlotOutcome {
+    let last = answerAttempt ?? attempts[attempts.length - 1];
+    if (!ok && !last?.hasPlot && fallbackPlot) {
+      // A lint-driven repair or a visual correction lost the plot: keep the plot that worked, findings and all.
+      last = fallbackPlot;
       ok = true;
+      if (fallbackPlot === checkedPlot && visualCheck === undefined) {
+        const what = attempts[attempts.length - 1]?.error ?? 'it drew no figure';
+        visualCheck = { verdict: 'correction-failed', message: `The visual check's corrected code failed (${what}), so the plot from before the check is kept.` };
+      }
+    }
+    if (ok && checkedPlot && visualCheck === undefined) {
+      visualCheck = { verdict: 'corrected', message: 'The model looked at the figure and corrected the code; the corrected plot is shown.' };
     }
     const anyPlot = last?.hasPlot ?? false;
     const raised = !ok && last?.result && last.result.status !== 'ok' ? last.result.error : undefined;
     return {
       ...(raised ? { traceback: formatKernelError(raised) } : {}),
+      ...(visualCheck ? { visualCheck } : {}),
       ok: ok || anyPlot,
       library: request.library,
       code: last?.code ?? '',
@@ -299,6 +384,11 @@ export async function generatePlot(
       messages: sent,
     };
   }
+}
+
+/** The attempt whose figure is the outcome's answer (not a later attempt that lost it). */
+export function answerAttempt(outcome: PlotOutcome): Attempt | undefined {
+  return [...outcome.attempts].reverse().find((a) => a.hasPlot && a.code === outcome.code) ?? outcome.attempts[outcome.attempts.length - 1];
 }
 
 /** Turns a detailed task into two or three sentences, or one, with the model. */

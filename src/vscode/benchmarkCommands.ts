@@ -60,7 +60,7 @@ const COMPARE_FLOW: Flow = { title: 'Compare on PandasPlotBench', command: 'plot
 const DESCRIPTORS: readonly DescriptorMode[] = ['head', 'rich', 'none'];
 
 /** The grid key of each dimension. */
-const GRID_KEY: Record<CompareDimension, keyof CompareGrid> = { model: 'models', library: 'libraries', taskVariant: 'taskVariants', descriptor: 'descriptors' };
+const GRID_KEY: Record<CompareDimension, keyof CompareGrid> = { model: 'models', library: 'libraries', taskVariant: 'taskVariants', descriptor: 'descriptors', visualCheck: 'visualChecks' };
 
 /** What every run needs, picked once (for a comparison, all but the compared dimension). */
 interface RunPicks {
@@ -384,6 +384,16 @@ export function registerBenchmarkCommands(
     }
     if (dimension === 'descriptor') {
       return pickMany(descriptorItems(settings), title, placeHolder);
+    }
+    if (dimension === 'visualCheck') {
+      return pickMany(
+        [
+          { label: 'off', detail: 'The plot as the repair loop leaves it', picked: true, value: 'off' },
+          { label: 'on', detail: 'The model sees the rendered PNG and accepts it or corrects the code (needs a multimodal model)', picked: true, value: 'on' },
+        ],
+        title,
+        placeHolder,
+      );
     }
     const { choices, endpointError } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PandasPlotBench: listing models' }, () =>
       availableModels(settings, context.secrets, log),

@@ -21,6 +21,8 @@ import { RequestPreviews } from '../core/requestPreview.js';
 import { CancelledError } from './apiKernel.js';
 import { NotRunError, UserFixableError } from './flowErrors.js';
 import { outcomeSummary } from './outcomeSummary.js';
+import { explainVisualCheckOff, visualCheckRounds } from './visualCheckSetting.js';
+import { FigureLintRunner } from './figureLintRunner.js';
 import type { PlotCellRunner, PlotFlowDeps } from './plotFlowPorts.js';
 import type { PlotwrightSettings } from './settingsSchema.js';
 import { signalFrom } from './signal.js';
@@ -235,7 +237,7 @@ export class PlotFlow {
     const versionsFor = (library: PlotLibrary) => environment && kernelVersions(environment, library);
     const results: LibraryOutcome[] = [];
     for (const library of libraries) {
-      const runner = this.deps.cells.runner({
+      const cellRunner = this.deps.cells.runner({
         notebook,
         insertAt,
         header: { task, model: model.model, library },
@@ -243,10 +245,12 @@ export class PlotFlow {
         askToRun,
         beforeRun: options.beforeRun,
       });
+      const runner = this.lintingRunner(cellRunner, notebook, library, options.source);
       const stageText: Record<PlotStage, string> = {
         'asking-model': `Asking ${model.model} (${library})…`,
         running: 'Running the cell…',
         repairing: 'Repairing from the error…',
+        'checking-figure': 'Showing the figure to the model…',
       };
       try {
         const outcome = await generatePlot(model, this.templates, runner, {
@@ -257,10 +261,12 @@ export class PlotFlow {
           versions: versionsFor(library),
           maxRepairs: settings.maxRepairs,
           timeoutMs: this.deps.timeouts.runMs,
+          visualCheckRounds: visualCheckRounds(settings),
           signal,
           onProgress: (stage, attempt) => report(`${stageText[stage]}${attempt > 0 ? ` (round ${attempt})` : ''}`),
           onCode: streamInto(runner),
         }).finally(() => runner.settle?.());
+        explainVisualCheckOff(settings, outcome);
         if (runner.cell) {
           await this.recordProvenance(runner.cell, { task, model: model.model, library, variable, outcome });
           if (outcome.ok && !outcome.wrongLibrary) {
@@ -278,6 +284,17 @@ export class PlotFlow {
       insertAt = (results.at(-1)?.cell?.index ?? insertAt - 1) + 1;
     }
     return results;
+  }
+
+  /**
+   * Matplotlib and Seaborn cells get the figure hook in the kernel the DataFrame lives in (Plotly's
+   * figures come back as JSON anyway). A CSV file's kernel is not Plotwright's to touch before the cell runs.
+   */
+  lintingRunner(runner: PlotCellRunner, notebook: vscode.NotebookDocument, library: PlotLibrary, source: DataSource | undefined): PlotCellRunner {
+    if (library === 'plotly' || (source !== undefined && source.kind !== 'kernel')) {
+      return runner;
+    }
+    return new FigureLintRunner(runner, () => this.deps.kernels.kernelFor(notebook), this.deps.timeouts.queryMs, this.deps.log);
   }
 
   /** Writes what made the cell into its metadata; `extra` adds fields (a refined cell's history). */

@@ -15,6 +15,7 @@ import { toKernelOutputs } from './outputs.js';
 import { kernelVersions, streamInto, type PlotFlow, type PlotRequestOptions } from './plotFlow.js';
 import type { PlotFlowDeps } from './plotFlowPorts.js';
 import { signalFrom } from './signal.js';
+import { explainVisualCheckOff, visualCheckRounds } from './visualCheckSetting.js';
 
 export interface RefineOptions {
   cell: vscode.NotebookCell;
@@ -81,7 +82,7 @@ export class RefineFlow {
     const consent = new CellConsent<vscode.NotebookCell>(settings.runGeneratedCode, (target) =>
       this.deps.prompts.askRunConsent(`Plotwright rewrote cell ${target.index + 1} ("${clip(instruction)}"). Run it in your kernel? Its repairs will run too.`),
     );
-    const runner = this.deps.cells.runner({
+    const cellRunner = this.deps.cells.runner({
       notebook,
       insertAt: cell.index,
       target: cell,
@@ -89,10 +90,13 @@ export class RefineFlow {
       consent: settings.runGeneratedCode,
       askToRun: (target) => consent.mayRun(target),
     });
+    // The same plot checks as a first plot: lint in the notebook and, when on, the visual check.
+    const runner = this.flow.lintingRunner(cellRunner, notebook, library, undefined);
     const stageText: Record<PlotStage, string> = {
       'asking-model': `Asking ${model.model} to refine cell ${cell.index + 1}…`,
       running: 'Running the cell…',
       repairing: 'Repairing from the error…',
+      'checking-figure': 'Showing the figure to the model…',
     };
     let outcome: PlotOutcome | undefined;
     let summary: string;
@@ -106,10 +110,12 @@ export class RefineFlow {
         versions: kernelVersions(environment, library),
         maxRepairs: settings.maxRepairs,
         timeoutMs: this.deps.timeouts.runMs,
+        visualCheckRounds: visualCheckRounds(settings),
         signal,
         onProgress: (stage, attempt) => report(`${stageText[stage]}${attempt > 0 ? ` (round ${attempt})` : ''}`),
         onCode: streamInto(runner),
       }).finally(() => runner.settle?.());
+      explainVisualCheckOff(settings, outcome);
       summary = outcomeSummary(outcome);
     } catch (error) {
       if (!(error instanceof NotRunError)) {

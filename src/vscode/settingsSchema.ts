@@ -18,6 +18,8 @@ export interface PlotwrightSettings {
   runGeneratedCode: RunConsent;
   requestTimeoutSeconds: number;
   sendSampleRows: boolean;
+  /** After a plot renders, the model sees it and accepts it or corrects the code. */
+  visualCheck: boolean;
   /** The benchmark's judge; empty: the generator's model. */
   judgeModel: string;
   /** The judge's OpenAI-compatible endpoint; empty: the generator's. */
@@ -44,6 +46,7 @@ export const SETTING_DEFAULTS: PlotwrightSettings = {
   runGeneratedCode: 'ask',
   requestTimeoutSeconds: 120,
   sendSampleRows: true,
+  visualCheck: false,
   judgeModel: '',
   judgeBaseUrl: '',
   pythonPath: '',

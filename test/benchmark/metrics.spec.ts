@@ -50,6 +50,7 @@ describe('summarize', () => {
       'taskVariant',
       'timePerItemS',
       'visual',
+      'visualCheck',
       'wrongLibrary',
     ]);
     assert.deepEqual(Object.keys(s.visual).sort(), ['goodRatio', 'mean', 'std']);
