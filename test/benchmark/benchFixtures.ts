@@ -5,6 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlotBenchItem } from '../../benchmark/dataset.js';
+import type { ResultLine } from '../../benchmark/runner.js';
+import { createChatModel } from '../../src/llm/openaiClient.js';
 import type { ChatRequestBody, MockReply, MockResponder } from '../support/mockOpenAI.js';
 
 export const PYTHON = '/usr/bin/python3';
@@ -119,4 +121,20 @@ export function benchResponder(items: FixtureItem[], options: ResponderOptions =
     }
     return { content: `Here you go.\n${fence}python\n${item.code}\n${fence}`, ...(options.generateDelayMs ? { delayMs: options.generateDelayMs } : {}) };
   };
+}
+
+/** The mock server as the generator ('gen-model') and as the judge ('judge-model'): the runner tests' pair. */
+export function mockModels(baseUrl: string): { model: ReturnType<typeof createChatModel>; judgeModel: ReturnType<typeof createChatModel> } {
+  return {
+    model: createChatModel({ baseUrl, apiKey: 'sk-test', model: 'gen-model' }),
+    judgeModel: createChatModel({ baseUrl, apiKey: 'sk-test', model: 'judge-model' }),
+  };
+}
+
+/** The records a run appended to results.jsonl, in order. */
+export function readRecords(outDir: string): ResultLine[] {
+  return readFileSync(join(outDir, 'results.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as ResultLine);
 }

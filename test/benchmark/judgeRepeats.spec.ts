@@ -7,10 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { judgeSpread } from '../../benchmark/grader.js';
-import { runBenchmark, type BenchmarkOptions, type ResultLine } from '../../benchmark/runner.js';
-import { createChatModel } from '../../src/llm/openaiClient.js';
+import { runBenchmark, type BenchmarkOptions } from '../../benchmark/runner.js';
 import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
-import { benchResponder, buildDataset, GOOD_CODE, GT_CODE, isJudgeRequest, PYTHON, type FixtureItem } from './benchFixtures.js';
+import { benchResponder, buildDataset, GOOD_CODE, GT_CODE, isJudgeRequest, mockModels, PYTHON, readRecords, type FixtureItem } from './benchFixtures.js';
 
 const ITEMS: FixtureItem[] = [
   { id: 1, code: GOOD_CODE, gtCode: GT_CODE },
@@ -18,12 +17,6 @@ const ITEMS: FixtureItem[] = [
 ];
 const TASK_SCORES = [60, 70, 90];
 
-function records(outDir: string): ResultLine[] {
-  return readFileSync(join(outDir, 'results.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as ResultLine);
-}
 
 describe('judge spread', () => {
   it('is the mean, population stdev and range of the repeats that parsed', () => {
@@ -45,8 +38,7 @@ describe('runBenchmark --judge-repeats', { timeout: 300_000 }, () => {
     library: 'matplotlib',
     taskVariant: 'full',
     descriptor: 'head',
-    model: createChatModel({ baseUrl: mock.baseUrl, apiKey: 'sk-test', model: 'gen-model' }),
-    judgeModel: createChatModel({ baseUrl: mock.baseUrl, apiKey: 'sk-test', model: 'judge-model' }),
+    ...mockModels(mock.baseUrl),
     judges: ['visual', 'task'],
     judgeRepeats: 3,
     // One request at a time: an item's three task asks get three consecutive answers.
@@ -79,7 +71,7 @@ describe('runBenchmark --judge-repeats', { timeout: 300_000 }, () => {
     const outDir = join(root, 'first');
     const { summary } = await runBenchmark(options(outDir));
     assert.equal(taskAsks, 6);
-    for (const record of records(outDir)) {
+    for (const record of readRecords(outDir)) {
       const task = record.judgeRepeats!.task!;
       assert.deepEqual([...task.scores].sort(), [60, 70, 90], `item ${record.id}`);
       assert.deepEqual({ mean: task.mean, stdev: task.stdev, range: task.range }, { mean: 73.3, stdev: 12.5, range: 30 });
@@ -98,7 +90,7 @@ describe('runBenchmark --judge-repeats', { timeout: 300_000 }, () => {
     const before = mock.chatRequests().length;
     await runBenchmark(options(outDir));
     assert.equal(mock.chatRequests().length, before, 'the rerun asked the model or the judge again');
-    for (const record of records(outDir)) {
+    for (const record of readRecords(outDir)) {
       assert.deepEqual([...record.judgeRepeats!.task!.scores].sort(), [60, 70, 90], `item ${record.id}`);
     }
   });

@@ -10,9 +10,8 @@ import { positionCheckSelected } from '../../benchmark/positionCheck.js';
 import { runBenchmark, type ResultLine } from '../../benchmark/runner.js';
 import { loadPromptTemplates } from '../../src/core/prompts.js';
 import type { ContentPart } from '../../src/llm/chatModel.js';
-import { createChatModel } from '../../src/llm/openaiClient.js';
 import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
-import { benchResponder, buildDataset, GOOD_CODE, GT_CODE, isJudgeRequest, PYTHON, type FixtureItem } from './benchFixtures.js';
+import { benchResponder, buildDataset, GOOD_CODE, GT_CODE, isJudgeRequest, mockModels, PYTHON, type FixtureItem } from './benchFixtures.js';
 
 const ITEMS: FixtureItem[] = [1, 2, 3, 4, 5, 6].map((id) => ({ id, code: GOOD_CODE, gtCode: GT_CODE }));
 
@@ -66,8 +65,7 @@ describe('runBenchmark --position-check', { timeout: 300_000 }, () => {
       library: 'matplotlib',
       taskVariant: 'full',
       descriptor: 'head',
-      model: createChatModel({ baseUrl: mock.baseUrl, apiKey: 'sk-test', model: 'gen-model' }),
-      judgeModel: createChatModel({ baseUrl: mock.baseUrl, apiKey: 'sk-test', model: 'judge-model' }),
+      ...mockModels(mock.baseUrl),
       judges: ['visual', 'task'],
       positionCheck: 0.5,
       concurrency: 2,

@@ -10,7 +10,7 @@ import { renderReportHtml } from '../../benchmark/reportHtml.js';
 import { runBenchmark, type BenchmarkOptions, type BenchmarkProgress, type ResultLine } from '../../benchmark/runner.js';
 import { createChatModel } from '../../src/llm/openaiClient.js';
 import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
-import { benchResponder, buildDataset, GOOD_CODE, GT_CODE, isJudgeRequest, PYTHON, type FixtureItem } from './benchFixtures.js';
+import { benchResponder, buildDataset, GOOD_CODE, GT_CODE, isJudgeRequest, mockModels, PYTHON, type FixtureItem } from './benchFixtures.js';
 
 const ITEMS: FixtureItem[] = [
   { id: 1, code: GOOD_CODE, gtCode: GT_CODE },
@@ -54,8 +54,7 @@ describe('runBenchmark', { timeout: 600_000 }, () => {
     library: 'matplotlib',
     taskVariant: 'full',
     descriptor: 'head',
-    model: createChatModel({ baseUrl: mock.baseUrl, apiKey: 'sk-test', model: 'gen-model' }),
-    judgeModel: createChatModel({ baseUrl: mock.baseUrl, apiKey: 'sk-test', model: 'judge-model' }),
+    ...mockModels(mock.baseUrl),
     judges: ['visual', 'task'],
     concurrency: 1,
     kernels: 1,

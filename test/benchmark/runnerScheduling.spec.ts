@@ -2,16 +2,15 @@
 // holds a kernel back until the model has seen the requests the runner should send meanwhile; a
 // runner that waited instead would hold the kernel for the whole wait and fail.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ItemKernel } from '../../benchmark/itemKernel.js';
-import { runBenchmark, type BenchmarkOptions, type ResultLine } from '../../benchmark/runner.js';
+import { runBenchmark, type BenchmarkOptions } from '../../benchmark/runner.js';
 import type { CodeKernel, ExecuteOptions } from '../../src/kernel/kernel.js';
-import { createChatModel } from '../../src/llm/openaiClient.js';
 import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
-import { benchResponder, buildDataset, GOOD_CODE, isJudgeRequest, marker, PYTHON, type FixtureItem } from './benchFixtures.js';
+import { benchResponder, buildDataset, GOOD_CODE, isJudgeRequest, marker, mockModels, PYTHON, readRecords, type FixtureItem } from './benchFixtures.js';
 
 // Long enough that only a runner that never sends the awaited requests gets there.
 const GATE_TIMEOUT_MS = 60_000;
@@ -36,12 +35,6 @@ async function waitUntil(seen: () => boolean): Promise<'seen' | 'timeout'> {
   return 'seen';
 }
 
-function records(outDir: string): ResultLine[] {
-  return readFileSync(join(outDir, 'results.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as ResultLine);
-}
 
 describe('runBenchmark scheduling', { timeout: 300_000 }, () => {
   let mock: MockOpenAI;
@@ -71,8 +64,7 @@ describe('runBenchmark scheduling', { timeout: 300_000 }, () => {
     library: 'matplotlib',
     taskVariant: 'full',
     descriptor: 'head',
-    model: createChatModel({ baseUrl: mock.baseUrl, apiKey: 'sk-test', model: 'gen-model' }),
-    judgeModel: createChatModel({ baseUrl: mock.baseUrl, apiKey: 'sk-test', model: 'judge-model' }),
+    ...mockModels(mock.baseUrl),
     judges: ['task'],
     timeoutMs: 30_000,
     python: PYTHON,
@@ -104,7 +96,7 @@ describe('runBenchmark scheduling', { timeout: 300_000 }, () => {
     );
     assert.equal(gate, 'seen', 'the runner waited for the second kernel before asking the model');
     assert.equal(result.failures.length, 0, JSON.stringify(result.failures));
-    assert.deepEqual(records(outDir).map((r) => [r.id, r.hasPlot]).sort(), [[1, true], [2, true], [3, true]]);
+    assert.deepEqual(readRecords(outDir).map((r) => [r.id, r.hasPlot]).sort(), [[1, true], [2, true], [3, true]]);
   });
 
   it('keeps asking the model while a run holds the only kernel, and describes each item once', async () => {
@@ -139,7 +131,7 @@ describe('runBenchmark scheduling', { timeout: 300_000 }, () => {
     );
     assert.equal(gate, 'seen', 'no request went out while a run held the kernel');
     assert.equal(result.failures.length, 0, JSON.stringify(result.failures));
-    assert.equal(records(outDir).filter((r) => r.hasPlot).length, 3);
+    assert.equal(readRecords(outDir).filter((r) => r.hasPlot).length, 3);
     // The prompt needs the description once per item; a run that sets its item up again does not redo it.
     assert.equal(executed.filter((code) => code.includes('_plotwright_describe')).length, ITEMS.length);
   });

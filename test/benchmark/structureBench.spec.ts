@@ -11,9 +11,8 @@ import { runBenchmark, type ResultLine } from '../../benchmark/runner.js';
 import { mergeRuns } from '../../benchmark/merge.js';
 import { STRUCTURE_SUMMARY_PARTS, type Summary } from '../../benchmark/metrics.js';
 import { compareTable } from '../../benchmark/report.js';
-import { createChatModel } from '../../src/llm/openaiClient.js';
 import { startMockOpenAI, type MockOpenAI } from '../support/mockOpenAI.js';
-import { benchResponder, buildDataset, PYTHON, type FixtureItem } from './benchFixtures.js';
+import { benchResponder, buildDataset, mockModels, PYTHON, readRecords, type FixtureItem } from './benchFixtures.js';
 
 const CSV = 'region,year,sales,cost\nNorth,2020,120,80\nSouth,2020,90,70\nEast,2020,150,95\nWest,2020,60,40\nNorth,2021,130,85\nSouth,2021,100,72\nEast,2021,160,99\nWest,2021,75,50\n';
 
@@ -58,12 +57,6 @@ const RUNS: Record<PlotLibrary, FixtureItem[]> = {
 };
 const ALL = Object.values(RUNS).flat();
 
-function records(outDir: string): ResultLine[] {
-  return readFileSync(join(outDir, 'results.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as ResultLine);
-}
 
 describe('structure scores in a bench run', { timeout: 600_000 }, () => {
   let mock: MockOpenAI;
@@ -82,8 +75,7 @@ describe('structure scores in a bench run', { timeout: 600_000 }, () => {
         library,
         taskVariant: 'full',
         descriptor: 'head',
-        model: createChatModel({ baseUrl: mock.baseUrl, apiKey: 'sk-test', model: 'gen-model' }),
-        judgeModel: createChatModel({ baseUrl: mock.baseUrl, apiKey: 'sk-test', model: 'judge-model' }),
+        ...mockModels(mock.baseUrl),
         judges: ['task'],
         concurrency: 2,
         kernels: 1,
@@ -92,7 +84,7 @@ describe('structure scores in a bench run', { timeout: 600_000 }, () => {
         outDir,
         cacheDir: null,
       });
-      results.set(library, { lines: records(outDir), summary, outDir });
+      results.set(library, { lines: readRecords(outDir), summary, outDir });
     }
   });
   after(async () => {

@@ -12,10 +12,9 @@ import { groundTruthCode, listTasks, stripPlotwrightHeader, writeTask, type Coll
 import { parseSnapshot, snapshotCode, snapshotLoaderCode, SnapshotError, type DataFrameSnapshot, type SnapshotLimits } from '../../src/core/dataFrameSnapshot.js';
 import { HeadlessKernel } from '../../src/kernel/headlessKernel.js';
 import { imageOutputs, streamText } from '../../src/kernel/kernel.js';
-import { createChatModel } from '../../src/llm/openaiClient.js';
 import { makeTempDir } from '../support/kernelFixtures.js';
 import { startMockOpenAI, type ChatRequestBody, type MockOpenAI } from '../support/mockOpenAI.js';
-import { isJudgeRequest, PYTHON } from './benchFixtures.js';
+import { isJudgeRequest, mockModels, PYTHON } from './benchFixtures.js';
 
 const fence = '```';
 
@@ -179,8 +178,7 @@ describe('collected tasks', { timeout: 300_000 }, () => {
         library: 'matplotlib',
         taskVariant: 'full',
         descriptor: 'head',
-        model: createChatModel({ baseUrl: mock.baseUrl, apiKey: 'sk-test', model: 'gen-model' }),
-        judgeModel: createChatModel({ baseUrl: mock.baseUrl, apiKey: 'sk-test', model: 'judge-model' }),
+        ...mockModels(mock.baseUrl),
         judges: ['visual', 'task'],
         concurrency: 1,
         kernels: 1,
